@@ -1,0 +1,102 @@
+"""Configuration classes; every setting can be overridden by an environment variable."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_PATH = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key() -> str:
+    """Generate the development secret once and keep it under instance/."""
+    path = INSTANCE_PATH / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    @classmethod
+    def ensure_secret_key(cls, app_config: dict) -> None:
+        """Production and tests must be given a key; development makes its own."""
+        if not app_config.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY is not set: refusing to start without one.")
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = {"zh": "简体中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; elderly users leave forms open
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")
+    #: number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 365  # static URLs carry a content hash
+
+
+class DevConfig(Config):
+    ENV_NAME = "development"
+
+    @classmethod
+    def ensure_secret_key(cls, app_config: dict) -> None:
+        app_config["SECRET_KEY"] = app_config.get("SECRET_KEY") or _dev_secret_key()
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False
+    BASE_URL = "http://portal.test"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {"development": DevConfig, "testing": TestConfig, "production": ProductionConfig}
+
+
+def config_from_env():
+    return CONFIGS[os.environ.get("PORTAL_ENV", "development")]

@@ -1,0 +1,90 @@
+"""The portal's application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_PATH, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None) -> Flask:
+    config = config or config_from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config)
+    config.ensure_secret_key(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from portal.errors import register_errorhandlers
+    from portal.web import register_web
+
+    register_errorhandlers(app)
+    register_web(app)
+
+    @app.teardown_request
+    def _discard_uncommitted(_exc):
+        # A request never leaks half-done work: what a view did not commit is rolled back here.
+        from portal.extensions import db
+
+        db.session.rollback()
+
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (every model registered before Alembic looks)
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.sqlite import enable_sqlite_pragmas
+    from portal.web import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        enable_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_timezone=app.config["TIMEZONE"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("请先登录。")
+
+    from portal.accounts.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.main.views import bp as main_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.zones.views import bp as zones_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(zones_bp, url_prefix="/staff/zones")
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register_cli
+
+    register_cli(app)

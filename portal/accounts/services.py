@@ -1,0 +1,234 @@
+"""Accounts: registration, passwords, staff-created accounts, roles and party-member review."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal import audit, policy
+from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.types import utcnow
+from portal.zones.models import Zone
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+MIN_PASSWORD = 8
+#: a hash to compare against when the phone is unknown, so timing does not reveal accounts
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+#: role names as written into the audit log (records stay in Chinese whatever the UI language)
+ROLE_NAMES_ZH = {"coordinator": "协调员", "clerk": "积分超市管理员", "admin": "社区管理员",
+                 "superadmin": "超级管理员"}
+SERVICE_POSTS = ("政策宣传", "扶贫帮困", "环境整治", "治安巡逻", "文化活动", "医疗保健",
+                 "法律服务", "助老助残")
+
+
+def normalise_phone(phone: str) -> str:
+    """Accept '138 0013 8000', '+86 13800138000', '138-0013-8000'."""
+    digits = re.sub(r"[\s\-]", "", phone or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def _check_phone(phone: str) -> str:
+    phone = normalise_phone(phone)
+    if not PHONE_RE.match(phone):
+        raise DomainError("bad_phone", _l("请输入 11 位大陆手机号码。"), 400)
+    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
+        raise DomainError("phone_taken", _l("这个手机号已经注册过了，请直接登录。"))
+    return phone
+
+
+def _check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError("weak_password", _l("密码至少 8 位。"), 400)
+    if len(password) > 128:
+        raise DomainError("long_password", _l("密码最多 128 位。"), 400)
+    return password
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 40:
+        raise DomainError("bad_name", _l("请填写真实姓名（2 到 40 个字）。"), 400)
+    return name
+
+
+def _check_home(zone: Zone | None) -> Zone:
+    if zone is None or zone.is_retired or zone.kind not in ("grid", "building"):
+        raise DomainError("bad_zone", _l("请选择您居住的网格或楼栋。"), 400)
+    return zone
+
+
+def register(*, phone: str, password: str, name: str, home_zone: Zone | None) -> User:
+    """A resident signs themselves up."""
+    user = User(
+        phone=_check_phone(phone),
+        password_hash=generate_password_hash(_check_password(password)),
+        name=_check_name(name),
+        home_zone=_check_home(home_zone),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "user.register", user, f"居民 {user.name} 注册", user.home_zone)
+    return user
+
+
+def create_for_resident(actor, *, phone: str, password: str, name: str,
+                        home_zone: Zone | None) -> User:
+    """Staff open an account for a resident who cannot register themselves."""
+    home_zone = _check_home(home_zone)
+    policy.check(actor, "users.create_resident", home_zone)
+    user = User(
+        phone=_check_phone(phone),
+        password_hash=generate_password_hash(_check_password(password)),
+        name=_check_name(name),
+        home_zone=home_zone,
+        created_by_id=actor.id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create_for_resident", user, f"为居民 {user.name} 创建账号", home_zone)
+    return user
+
+
+def authenticate(phone: str, password: str) -> User | None:
+    """The user for these credentials, or None. Deactivated accounts do not log in."""
+    user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        return None
+    user.last_login_dt = utcnow()
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise DomainError("wrong_password", _l("当前密码不正确。"), 400)
+    user.password_hash = generate_password_hash(_check_password(new))
+    user.session_version += 1  # log out other devices
+    audit.record(user, "user.change_password", user, f"{user.name} 修改了密码", user.home_zone)
+    db.session.flush()
+
+
+def reset_password(actor, user: User, new: str) -> None:
+    """Staff set a new password for a resident who forgot theirs (in person, at the office)."""
+    policy.check(actor, "users.reset_password", user.home_zone)
+    user.password_hash = generate_password_hash(_check_password(new))
+    user.session_version += 1
+    audit.record(actor, "user.reset_password", user, f"重置了 {user.name} 的密码", user.home_zone)
+    db.session.flush()
+
+
+def update_profile(user: User, *, name: str, home_zone: Zone | None) -> User:
+    user.name = _check_name(name)
+    user.home_zone = _check_home(home_zone)
+    audit.record(user, "user.update_profile", user, f"{user.name} 更新了个人资料", user.home_zone)
+    db.session.flush()
+    return user
+
+
+def set_active(actor, user: User, is_active: bool) -> None:
+    policy.check(actor, "users.deactivate", user.home_zone)
+    if user.id == actor.id:
+        raise DomainError("self_deactivate", _l("不能停用自己的账号。"))
+    user.is_active_account = is_active
+    user.session_version += 1
+    verb = "启用" if is_active else "停用"
+    audit.record(actor, "user.set_active", user, f"{verb}了 {user.name} 的账号", user.home_zone)
+    db.session.flush()
+
+
+def grant_role(actor, user: User, role: str, zone: Zone | None) -> RoleGrant:
+    if role not in ("coordinator", "clerk", "admin", "superadmin"):
+        raise DomainError("bad_role", _l("请选择角色。"), 400)
+    if role == "superadmin":
+        zone = None
+    elif zone is None:
+        raise DomainError("needs_zone", _l("请选择这个角色负责的区域。"), 400)
+    elif zone.is_retired:
+        raise DomainError("zone_retired", _l("该区域已停用。"))
+    if not policy.can_grant(actor, role, zone):
+        raise policy.NotAllowed()
+    for existing in user.grants:
+        if existing.role == role and existing.zone_id == (zone.id if zone else None):
+            return existing  # granting twice is a no-op
+    grant = RoleGrant(user=user, role=role, zone=zone, granted_by_id=actor.id)
+    db.session.add(grant)
+    db.session.flush()
+    where = zone.name if zone else "全部区域"
+    audit.record(actor, "role.grant", user,
+                 f"授予 {user.name} {ROLE_NAMES_ZH[role]}角色（{where}）", zone or user.home_zone)
+    return grant
+
+
+def revoke_role(actor, grant: RoleGrant) -> None:
+    if not policy.can_grant(actor, grant.role, grant.zone):
+        raise policy.NotAllowed()
+    if grant.user_id == actor.id and grant.role in ("admin", "superadmin"):
+        raise DomainError("self_revoke", _l("不能撤销自己的管理员角色，请让另一位管理员操作。"))
+    user = grant.user
+    where = grant.zone.name if grant.zone else "全部区域"
+    audit.record(actor, "role.revoke", user,
+                 f"撤销 {user.name} 的{ROLE_NAMES_ZH[grant.role]}角色（{where}）",
+                 grant.zone or user.home_zone)
+    user.grants.remove(grant)
+    db.session.flush()
+
+
+def declare_party_membership(user: User, *, work_unit: str, branch: str, skills: str,
+                             service_posts: list[str]) -> PartyMembership:
+    """A resident declares (or re-declares after a rejection) in-service party membership."""
+    work_unit, branch = (work_unit or "").strip(), (branch or "").strip()
+    if not work_unit or len(work_unit) > 100:
+        raise DomainError("bad_work_unit", _l("请填写工作单位（最多 100 字）。"), 400)
+    if not branch or len(branch) > 100:
+        raise DomainError("bad_branch", _l("请填写所在党支部（最多 100 字）。"), 400)
+    if any(post not in SERVICE_POSTS for post in service_posts):
+        raise DomainError("bad_post", _l("请从列表中选择服务岗位。"), 400)
+    membership = user.party
+    if membership is not None and membership.status == "verified":
+        raise DomainError("already_verified", _l("您的党员身份已经核验，如需修改请联系社区。"))
+    if membership is None:
+        membership = PartyMembership(user=user)
+        db.session.add(membership)
+    membership.work_unit = work_unit
+    membership.branch = branch
+    membership.skills = (skills or "").strip()[:500]
+    membership.service_posts = list(service_posts)
+    membership.status = "pending"
+    membership.review_note = ""
+    membership.declared_dt = utcnow()
+    db.session.flush()
+    audit.record(user, "party.declare", membership, f"{user.name} 申报在职党员报到", user.home_zone)
+    return membership
+
+
+def review_party_membership(actor, membership: PartyMembership, *, approve: bool,
+                            note: str = "") -> PartyMembership:
+    """A community admin verifies (报到) or rejects, with a reason for a rejection."""
+    user = membership.user
+    policy.check(actor, "party.verify", user.home_zone)
+    if membership.status != "pending":
+        raise DomainError("not_pending", _l("这条申报已经处理过了。"))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError("needs_reason", _l("退回时请写明原因。"), 400)
+    membership.status = "verified" if approve else "rejected"
+    membership.review_note = note[:200]
+    membership.reviewed_by_id = actor.id
+    membership.reviewed_dt = utcnow()
+    verb = "核验通过" if approve else "退回"
+    audit.record(actor, "party.review", membership, f"{verb} {user.name} 的党员报到",
+                 user.home_zone)
+    db.session.flush()
+    return membership

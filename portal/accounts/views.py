@@ -1,0 +1,127 @@
+"""Resident-facing account pages: register, log in and out, profile, password, party declaration."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import services
+from portal.accounts.forms import LoginForm, PartyForm, PasswordForm, ProfileForm, RegisterForm
+from portal.extensions import db, limiter
+from portal.forms import options
+from portal.web import attempt, safe_next
+from portal.zones.models import Zone
+from portal.zones.services import home_zone_choices
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_phone_key() -> str:
+    return "phone:" + services.normalise_phone(request.form.get("phone", ""))
+
+
+def _fill_zone_choices(form) -> None:
+    form.home_zone.choices = options([(0, _("请选择")), *home_zone_choices()])
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    _fill_zone_choices(form)
+    if form.validate_on_submit():
+        ok, user = attempt(
+            services.register,
+            phone=form.phone.data, password=form.password.data, name=form.name.data,
+            home_zone=db.session.get(Zone, form.home_zone.data or 0),
+        )
+        if ok:
+            login_user(user, remember=True)
+            flash(_("注册成功，欢迎您！"), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_PHONE_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_phone_key)
+def login():
+    target = safe_next(request.args.get("next"), url_for("main.index"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.phone.data, form.password.data)
+        if user is None:
+            flash(_("手机号或密码不正确。忘记密码可带身份证到社区服务站重置。"), "error")
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session on privilege change
+            login_user(user, remember=form.remember.data)
+            return redirect(target)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    _fill_zone_choices(form)
+    if request.method == "GET":
+        form.home_zone.data = current_user.home_zone_id
+    if form.validate_on_submit():
+        ok, _user = attempt(services.update_profile, current_user, name=form.name.data,
+                            home_zone=db.session.get(Zone, form.home_zone.data or 0))
+        if ok:
+            flash(_("资料已保存。"), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        ok, _none = attempt(services.change_password, current_user,
+                            current=form.current.data, new=form.new.data)
+        if ok:
+            login_user(current_user, remember=True)  # keep this device logged in
+            flash(_("密码已修改，其他设备需要重新登录。"), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/me/party", methods=["GET", "POST"])
+@login_required
+def party():
+    membership = current_user.party
+    form = PartyForm(obj=membership)
+    if form.validate_on_submit():
+        ok, _membership = attempt(
+            services.declare_party_membership, current_user,
+            work_unit=form.work_unit.data, branch=form.branch.data,
+            skills=form.skills.data, service_posts=form.service_posts.data or [],
+        )
+        if ok:
+            flash(_("已提交，社区核验后您会获得党员标识。"), "success")
+            return redirect(url_for("accounts.party"))
+    return render_template("accounts/party.html", form=form, membership=membership)

@@ -1,0 +1,72 @@
+"""Command-line tools: flask seed-demo, flask create-admin."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from portal.demo import DEMO_PASSWORD, seed_demo
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo community (idempotent: safe to run again)."""
+        from portal.extensions import db
+
+        logins = seed_demo()
+        db.session.commit()
+        click.echo("演示数据已就绪 / demo data ready. 演示账号 (demo logins), 密码 password: "
+                   f"{DEMO_PASSWORD}")
+        for role, phone, name in logins:
+            click.echo(f"  {role:<24} {phone}  {name}")
+
+    @app.cli.command("compile-translations")
+    def compile_translations_command():
+        """Compile translations/*/LC_MESSAGES/messages.po into .mo files."""
+        from portal.i18n import compile_catalogs
+
+        for path in compile_catalogs(force=True):
+            click.echo(f"compiled {path}")
+
+    @app.cli.command("create-admin")
+    @click.option("--phone", required=True, help="11-digit mobile number, the login")
+    @click.option("--name", required=True, help="real name")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--street-code", default="STREET", show_default=True,
+                  help="code of the street (top zone); created if missing")
+    @click.option("--street-name", default="街道", show_default=True)
+    def create_admin_command(phone, name, password, street_code, street_name):
+        """Create a superadmin (the first account of a new installation)."""
+        from sqlalchemy import select
+        from werkzeug.security import generate_password_hash
+
+        from portal.accounts.models import RoleGrant, User
+        from portal.accounts.services import PHONE_RE, normalise_phone
+        from portal.extensions import db
+        from portal.zones.models import Zone
+
+        phone = normalise_phone(phone)
+        if not PHONE_RE.match(phone):
+            raise click.BadParameter("请输入 11 位大陆手机号码", param_hint="--phone")
+        if len(password) < 8:
+            raise click.BadParameter("密码至少 8 位", param_hint="--password")
+        street = db.session.scalar(select(Zone).where(Zone.code == street_code.upper()))
+        if street is None:
+            street = Zone(code=street_code.upper(), name=street_name, kind="street")
+            db.session.add(street)
+            db.session.flush()
+            street.path = f"/{street.id}/"
+        user = db.session.scalar(select(User).where(User.phone == phone))
+        if user is None:
+            user = User(phone=phone, name=name, home_zone=street,
+                        password_hash=generate_password_hash(password))
+            db.session.add(user)
+        else:
+            user.password_hash = generate_password_hash(password)
+            user.session_version += 1
+        db.session.flush()
+        if not any(g.role == "superadmin" for g in user.grants):
+            db.session.add(RoleGrant(user=user, role="superadmin", zone=None))
+        db.session.commit()
+        click.echo(f"超级管理员 {name}（{phone}）已就绪。")

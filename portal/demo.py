@@ -1,0 +1,115 @@
+"""Demo data: 东川街道 with 新安路社区 and 东梅社区, from the seed documents. Idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.extensions import db
+from portal.types import utcnow
+from portal.zones.models import Zone
+
+DEMO_PASSWORD = "demo1234"
+
+#: (code, name, kind, parent code)
+ZONES = [
+    ("DC", "东川街道", "street", None),
+    ("DC-XA", "新安路社区", "community", "DC"),
+    ("DC-XA-01", "桥头市场网格", "grid", "DC-XA"),
+    ("DC-XA-02", "新安小区网格", "grid", "DC-XA"),
+    ("DC-XA-02-01", "新安小区1栋", "building", "DC-XA-02"),
+    ("DC-XA-02-02", "新安小区2栋", "building", "DC-XA-02"),
+    ("DC-XA-02-03", "新安小区3栋", "building", "DC-XA-02"),
+    ("DC-XA-03", "锦绣花园网格", "grid", "DC-XA"),
+    ("DC-XA-03-05", "锦绣花园5栋", "building", "DC-XA-03"),
+    ("DC-XA-03-06", "锦绣花园6栋", "building", "DC-XA-03"),
+    ("DC-DM", "东梅社区", "community", "DC"),
+    ("DC-DM-01", "东梅小区网格", "grid", "DC-DM"),
+    ("DC-DM-01-08", "东梅小区8栋", "building", "DC-DM-01"),
+    ("DC-DM-01-09", "东梅小区9栋", "building", "DC-DM-01"),
+    ("DC-DM-02", "拱辰里网格", "grid", "DC-DM"),
+    ("DC-DM-02-12", "拱辰里12号楼", "building", "DC-DM-02"),
+]
+
+#: (phone, name, home zone code, label printed by seed-demo or None)
+USERS = [
+    ("13900000001", "王秀英", "DC-XA-02-01", "居民 resident"),
+    ("13900000002", "李建国", "DC-XA-02-02", "在职党员 party member"),
+    ("13900000003", "陈志强", "DC-XA-02-03", "协调员 coordinator"),
+    ("13900000004", "林美华", "DC-XA-03-05", "超市管理员 clerk"),
+    ("13900000005", "张丽", "DC-XA-03-06", "社区管理员 admin"),
+    ("13900000009", "黄志永", "DC-DM-02-12", "街道超级管理员 superadmin"),
+    ("13900000011", "赵桂兰", "DC-XA-02-01", None),
+    ("13900000012", "刘强", "DC-XA-01", None),
+    ("13900000013", "周敏", "DC-DM-01-08", None),
+    ("13900000014", "吴海燕", "DC-XA-03-05", None),
+    ("13900000015", "郑晓东", "DC-DM-01-09", None),
+]
+
+#: (phone, role, zone code)
+GRANTS = [
+    ("13900000003", "coordinator", "DC-XA"),
+    ("13900000004", "clerk", "DC-XA"),
+    ("13900000005", "admin", "DC-XA"),
+    ("13900000009", "superadmin", None),
+]
+
+#: (phone, work unit, branch, skills, posts, status)
+PARTY = [
+    ("13900000002", "东川区税务局", "区税务局第二党支部", "熟悉税务和社保政策，会修小家电",
+     ["政策宣传", "助老助残"], "verified"),
+    ("13900000014", "东川区人民医院", "区人民医院内科党支部", "护士，会量血压、做健康宣教",
+     ["医疗保健", "助老助残"], "pending"),
+]
+
+
+def _zone(code: str) -> Zone | None:
+    return db.session.scalar(select(Zone).where(Zone.code == code))
+
+
+def _user(phone: str) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create whatever part of the demo community is missing. Returns the printed logins."""
+    for code, name, kind, parent_code in ZONES:
+        if _zone(code) is None:
+            parent = _zone(parent_code) if parent_code else None
+            zone = Zone(code=code, name=name, kind=kind, parent=parent)
+            db.session.add(zone)
+            db.session.flush()
+            zone.path = f"{parent.path if parent else '/'}{zone.id}/"
+    db.session.flush()
+
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    admin = _user("13900000005")
+    for phone, name, zone_code, _label in USERS:
+        if _user(phone) is None:
+            db.session.add(User(phone=phone, name=name, home_zone=_zone(zone_code),
+                                password_hash=password_hash))
+            db.session.flush()
+    admin = _user("13900000005")
+    elderly = _user("13900000011")
+    if elderly.created_by_id is None:  # 赵桂兰 has no smartphone; 张丽 opened her account
+        elderly.created_by_id = admin.id
+
+    for phone, role, zone_code in GRANTS:
+        user = _user(phone)
+        zone = _zone(zone_code) if zone_code else None
+        if not any(g.role == role and g.zone_id == (zone.id if zone else None)
+                   for g in user.grants):
+            db.session.add(RoleGrant(user=user, role=role, zone=zone))
+
+    for phone, unit, branch, skills, posts, status in PARTY:
+        user = _user(phone)
+        if user.party is None:
+            db.session.add(PartyMembership(
+                user=user, work_unit=unit, branch=branch, skills=skills, service_posts=posts,
+                status=status,
+                reviewed_by_id=admin.id if status == "verified" else None,
+                reviewed_dt=utcnow() if status == "verified" else None,
+            ))
+    db.session.flush()
+    return [(label, phone, name) for phone, name, _z, label in USERS if label]

@@ -1,0 +1,67 @@
+"""Read-side queries for staff pages, each limited to the viewer's zones and N+1-free."""
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal import policy
+from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.audit import AuditEvent
+from portal.extensions import db
+from portal.zones.models import Zone
+
+PAGE_SIZE = 30
+
+
+def users_in_scope(viewer, q: str = "", page: int = 1):
+    """Residents whose home zone lies in the viewer's scope, newest first, one page."""
+    stmt = (
+        select(User)
+        .join(User.home_zone)
+        .where(policy.zone_filter(viewer, "users.view", Zone.path))
+        .options(
+            joinedload(User.home_zone),
+            selectinload(User.grants).joinedload(RoleGrant.zone),
+            selectinload(User.party),
+        )
+        .order_by(User.id.desc())
+    )
+    q = (q or "").strip()
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.name.like(like), User.phone.like(like)))
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def pending_party_declarations(viewer):
+    stmt = (
+        select(PartyMembership)
+        .join(PartyMembership.user)
+        .join(User.home_zone)
+        .where(PartyMembership.status == "pending")
+        .where(policy.zone_filter(viewer, "party.verify", Zone.path))
+        .options(joinedload(PartyMembership.user).joinedload(User.home_zone))
+        .order_by(PartyMembership.declared_dt)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def audit_in_scope(viewer, page: int = 1):
+    stmt = (
+        select(AuditEvent)
+        .outerjoin(AuditEvent.zone)
+        .where(policy.zone_filter(viewer, "audit.view", Zone.path))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.zone))
+        .order_by(AuditEvent.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def dashboard_counts(viewer) -> dict[str, int]:
+    in_scope = policy.zone_filter(viewer, "staff.dashboard", Zone.path)
+    residents = db.session.scalar(
+        select(func.count(User.id)).join(User.home_zone).where(in_scope)
+    )
+    pending = 0
+    if policy.can(viewer, "party.verify"):
+        pending = len(pending_party_declarations(viewer))
+    return {"residents": residents or 0, "pending_party": pending}

@@ -1,0 +1,173 @@
+"""Staff pages: dashboard, residents and roles, party-member review, audit log."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal import policy
+from portal.accounts import services
+from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.extensions import db
+from portal.forms import options
+from portal.staff import queries
+from portal.staff.forms import (
+    CreateResidentForm,
+    GrantRoleForm,
+    ResetPasswordForm,
+    ReviewForm,
+    SearchForm,
+)
+from portal.web import attempt
+from portal.zones.models import Zone
+from portal.zones.services import home_zone_choices, zone_labels, zones_in_scope
+
+bp = Blueprint("staff", __name__)
+
+
+def _user_in_scope(user_id: int, permission: str) -> User:
+    user = db.session.get(
+        User, user_id,
+        options=[joinedload(User.home_zone), selectinload(User.grants).joinedload(RoleGrant.zone)],
+    )
+    if user is None:
+        abort(404)
+    if not policy.can(current_user, permission, user.home_zone):
+        abort(403)
+    return user
+
+
+@bp.get("/")
+@policy.require_permission("staff.dashboard")
+def dashboard():
+    return render_template("staff/dashboard.html", counts=queries.dashboard_counts(current_user))
+
+
+@bp.get("/users")
+@policy.require_permission("users.view")
+def users():
+    form = SearchForm(request.args)
+    page = request.args.get("page", 1, type=int)
+    q = form.q.data if form.validate() else ""
+    pagination = queries.users_in_scope(current_user, q=q, page=page)
+    return render_template("staff/users.html", pagination=pagination, form=form,
+                           labels=zone_labels())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@policy.require_permission("users.create_resident")
+def create_resident():
+    form = CreateResidentForm()
+    allowed = {z.id for z in zones_in_scope(current_user, "users.create_resident")}
+    form.home_zone.choices = options(
+        [(0, _("请选择"))] + [(zid, label) for zid, label in home_zone_choices() if zid in allowed]
+    )
+    if form.validate_on_submit():
+        ok, user = attempt(
+            services.create_for_resident, current_user,
+            phone=form.phone.data, password=form.password.data, name=form.name.data,
+            home_zone=db.session.get(Zone, form.home_zone.data or 0),
+        )
+        if ok:
+            flash(_("已为 %(name)s 创建账号。", name=user.name), "success")
+            return redirect(url_for("staff.user_detail", user_id=user.id))
+    return render_template("staff/create_resident.html", form=form)
+
+
+@bp.get("/users/<int:user_id>")
+@policy.require_permission("users.view")
+def user_detail(user_id: int):
+    user = _user_in_scope(user_id, "users.view")
+    grant_form = GrantRoleForm()
+    grant_form.zone.choices = options((z.id, label) for z, label in _grantable_zones())
+    return render_template(
+        "staff/user_detail.html", user=user, labels=zone_labels(),
+        grant_form=grant_form, reset_form=ResetPasswordForm(),
+    )
+
+
+def _grantable_zones():
+    labels = zone_labels()
+    zones = zones_in_scope(current_user, "users.manage_roles")
+    return [(z, labels[z.id] or z.name) for z in zones if not z.is_retired]
+
+
+@bp.post("/users/<int:user_id>/password")
+@policy.require_permission("users.reset_password")
+def reset_password(user_id: int):
+    user = _user_in_scope(user_id, "users.reset_password")
+    form = ResetPasswordForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+    else:
+        ok, _none = attempt(services.reset_password, current_user, user, form.password.data)
+        if ok:
+            flash(_("已重置 %(name)s 的密码。", name=user.name), "success")
+    return redirect(url_for("staff.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/roles")
+@policy.require_permission("users.manage_roles")
+def grant_role(user_id: int):
+    user = _user_in_scope(user_id, "users.view")
+    form = GrantRoleForm()
+    ok, _grant = attempt(services.grant_role, current_user, user, form.role.data or "",
+                         db.session.get(Zone, form.zone.data or 0))
+    if ok:
+        flash(_("角色已授予。"), "success")
+    return redirect(url_for("staff.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/roles/<int:grant_id>/revoke")
+@policy.require_permission("users.manage_roles")
+def revoke_role(user_id: int, grant_id: int):
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None or grant.user_id != user_id:
+        abort(404)
+    ok, _none = attempt(services.revoke_role, current_user, grant)
+    if ok:
+        flash(_("角色已撤销。"), "success")
+    return redirect(url_for("staff.user_detail", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/active")
+@policy.require_permission("users.deactivate")
+def set_active(user_id: int):
+    user = _user_in_scope(user_id, "users.deactivate")
+    make_active = request.form.get("active") == "1"
+    ok, _none = attempt(services.set_active, current_user, user, make_active)
+    if ok:
+        flash(_("账号已启用。") if make_active else _("账号已停用。"), "success")
+    return redirect(url_for("staff.user_detail", user_id=user.id))
+
+
+@bp.get("/party")
+@policy.require_permission("party.verify")
+def party_queue():
+    return render_template("staff/party_queue.html",
+                           pending=queries.pending_party_declarations(current_user),
+                           labels=zone_labels(), form=ReviewForm())
+
+
+@bp.post("/party/<int:membership_id>/review")
+@policy.require_permission("party.verify")
+def party_review(membership_id: int):
+    membership = db.session.get(PartyMembership, membership_id)
+    if membership is None:
+        abort(404)
+    form = ReviewForm()
+    approve = request.form.get("decision") == "approve"
+    ok, _m = attempt(services.review_party_membership, current_user, membership,
+                     approve=approve, note=form.note.data or "")
+    if ok:
+        flash(_("已核验通过。") if approve else _("已退回。"), "success")
+    return redirect(url_for("staff.party_queue"))
+
+
+@bp.get("/audit")
+@policy.require_permission("audit.view")
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    return render_template("staff/audit.html",
+                           pagination=queries.audit_in_scope(current_user, page=page))

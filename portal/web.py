@@ -1,0 +1,142 @@
+"""Request-wide web concerns: locale, text size, security headers, template helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, request, url_for
+from flask_babel import format_datetime
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+TEXT_SIZE_COOKIE = "text_size"
+LANG_COOKIE = "lang"
+PREF_MAX_AGE = 60 * 60 * 24 * 365 * 2
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def select_locale() -> str:
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def is_large_text() -> bool:
+    return request.cookies.get(TEXT_SIZE_COOKIE) == "large"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths; anything else falls back to `default`."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+_static_hashes: dict[str, str] = {}
+
+
+def static_url(filename: str) -> str:
+    """url_for('static') plus a content hash, so static files can be cached for a year."""
+    digest = _static_hashes.get(filename)
+    if digest is None or current_app.debug:
+        path = Path(current_app.static_folder) / filename
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
+        _static_hashes[filename] = digest
+    return url_for("static", filename=filename, v=digest)
+
+
+def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A UTC datetime shown in the configured time zone (Asia/Shanghai by default)."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])), fmt)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**: other residents never see a full name."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "***"
+
+
+def register_web(app) -> None:
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    @app.before_request
+    def _prefs():
+        g.large_text = is_large_text()
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if response.mimetype == "text/html":
+            # Pages carry a CSRF token and personal data: never cache them in shared caches.
+            headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+    from flask_babel import get_locale
+
+    from portal import policy
+    from portal.accounts.models import ROLE_LABELS
+
+    app.jinja_env.globals.update(
+        static_url=static_url, can=policy.can, get_locale=get_locale, role_labels=ROLE_LABELS,
+    )
+    app.jinja_env.filters.update(local_dt=local_dt, mask_name=mask_name, mask_phone=mask_phone)
+
+
+def attempt(service, *args, **kwargs):
+    """Run a service in the request's transaction: commit on success, or roll back and flash.
+
+    Returns (ok, result). Views stay thin: parse the form, `attempt`, redirect or re-render.
+    """
+    from flask import flash
+
+    from portal.errors import DomainError, NotAllowed
+    from portal.extensions import db
+
+    try:
+        result = service(*args, **kwargs)
+    except NotAllowed:
+        db.session.rollback()
+        raise  # not a form mistake: the 403 page says so
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False, None
+    db.session.commit()
+    return True, result

@@ -1,0 +1,155 @@
+"""App-wide behaviour: health, headers, error pages, text size, language, config, SQLite."""
+
+import pytest
+from sqlalchemy import text
+
+from config import Config, DevConfig, ProductionConfig
+from portal import create_app
+from portal.extensions import db
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down(tmp_path):
+    class Broken(Config):
+        SECRET_KEY = "x"
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/missing-dir/nope.sqlite3"
+
+    app = create_app(Broken)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_no_inline_script_in_pages(client, auth, make_user):
+    auth.login(make_user("admin"))
+    for url in ["/", "/me", "/staff/", "/staff/zones/", "/login"]:
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>" not in html and " onclick=" not in html, url
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"phone": user.phone, "password": "password123"})
+    cookies = "\n".join(response.headers.getlist("Set-Cookie"))
+    assert "HttpOnly" in cookies and "SameSite=Lax" in cookies
+
+
+def test_production_cookies_are_secure():
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True
+
+
+@pytest.mark.parametrize("url, status, words", [
+    ("/no-such-page", 404, "页面不存在"),
+    ("/staff/users/999999", 302, None),
+])
+def test_error_pages_are_chinese(client, url, status, words):
+    response = client.get(url)
+    assert response.status_code == status
+    if words:
+        assert words in response.get_data(as_text=True)
+
+
+def test_403_page_is_chinese(client, auth, make_user):
+    auth.login(make_user())
+    response = client.get("/staff/")
+    assert response.status_code == 403
+    assert "没有权限" in response.get_data(as_text=True)
+
+
+def test_500_is_a_chinese_page_without_a_stack_trace(app, client, monkeypatch):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setitem(app.view_functions, "main.privacy", boom)
+    response = client.get("/privacy")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "系统出错了" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_large_text_is_remembered_across_pages(client):
+    assert 'class="normal-text"' in client.get("/").get_data(as_text=True)
+    response = client.post("/prefs/text-size", data={"size": "large", "next": "/login"})
+    assert response.headers["Location"] == "/login"
+    assert 'class="large-text"' in client.get("/privacy").get_data(as_text=True)
+    client.post("/prefs/text-size", data={"size": "normal", "next": "/"})
+    assert 'class="normal-text"' in client.get("/").get_data(as_text=True)
+
+
+def test_preference_redirect_stays_on_site(client):
+    response = client.post("/prefs/text-size", data={"size": "large",
+                                                     "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_english_is_available(client):
+    client.post("/prefs/lang", data={"lang": "en", "next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert "Log in" in html and 'lang="en"' in html
+    client.post("/prefs/lang", data={"lang": "xx"})
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    class Prod(ProductionConfig):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Prod)
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    import config
+
+    monkeypatch.setattr(config, "INSTANCE_PATH", tmp_path)
+
+    class Dev(DevConfig):
+        SECRET_KEY = None
+
+    first, second = {}, {}
+    Dev.ensure_secret_key(first)
+    Dev.ensure_secret_key(second)
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_sqlite_runs_with_foreign_keys_and_wal(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_static_urls_carry_a_content_hash(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/css/app.css?v=" in html
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()
+
+
+def test_no_external_assets(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
