@@ -13,9 +13,10 @@ def max_length(n: int):
     return Length(max=n, message=_l("最多 %(max)d 个字。", max=n))
 
 
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value=value, label=label) for value, label in pairs]
+def options(items) -> list[SelectChoice]:
+    """(value, label) or (value, label, group) tuples as WTForms choices."""
+    return [SelectChoice(value=item[0], label=item[1],
+                         optgroup=item[2] if len(item) > 2 else None) for item in items]
 
 
 def int_or_zero(value) -> int:

@@ -74,8 +74,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the marker that deletes the remember-me cookie
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("main.index"))
 

@@ -60,7 +60,7 @@ def create_resident():
     form = CreateResidentForm()
     allowed = {z.id for z in zones_in_scope(current_user, "users.create_resident")}
     form.home_zone.choices = options(
-        [(0, _("请选择"))] + [(zid, label) for zid, label in home_zone_choices() if zid in allowed]
+        [(0, _("请选择"))] + [choice for choice in home_zone_choices() if choice[0] in allowed]
     )
     if form.validate_on_submit():
         ok, user = attempt(

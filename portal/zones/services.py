@@ -171,12 +171,16 @@ def restore_zone(actor, zone: Zone) -> Zone:
 
 
 def zones_in_scope(actor, permission: str = "zones.manage") -> list[Zone]:
-    """Every zone the actor may manage, in tree order."""
-    return list(
-        db.session.scalars(
-            select(Zone).where(policy.zone_filter(actor, permission)).order_by(Zone.path)
-        )
-    )
+    """Every zone the actor may manage, in tree order (siblings by code)."""
+    in_scope = db.session.scalars(select(Zone).where(policy.zone_filter(actor, permission)))
+    return tree_order(list(in_scope))
+
+
+def tree_order(zones: list[Zone]) -> list[Zone]:
+    """Parents before children, siblings by code. Paths hold ids, so text order is wrong
+    ("/10/" < "/9/"); sort by the codes along each path instead."""
+    code_of = dict(db.session.execute(select(Zone.id, Zone.code)).all())
+    return sorted(zones, key=lambda z: [code_of.get(a, "") for a in _ancestor_ids(z)])
 
 
 def _ancestor_ids(zone: Zone) -> list[int]:
@@ -198,11 +202,19 @@ def zone_labels() -> dict[int, str]:
     }
 
 
-def home_zone_choices() -> list[tuple[int, str]]:
-    """(id, label) for active grids and buildings a resident may call home, in tree order."""
+def home_zone_choices() -> list[tuple[int, str, str]]:
+    """(id, label, community) for active grids and buildings a resident may call home.
+
+    The label starts below the community ("新安小区网格 · 新安小区1栋") and the community is the
+    option group, so the part that matters fits a phone-width select in large text.
+    """
     zones = db.session.scalars(select(Zone)).all()
     by_id = {z.id: z for z in zones}
-    labels = zone_labels()
-    homes = [z for z in zones if z.kind in ("grid", "building") and not z.is_retired]
-    homes.sort(key=lambda z: [by_id[a].code for a in _ancestor_ids(z) if a in by_id])
-    return [(z.id, labels[z.id]) for z in homes]
+    homes = tree_order([z for z in zones if z.kind in ("grid", "building") and not z.is_retired])
+    choices = []
+    for zone in homes:
+        chain = [by_id[a] for a in _ancestor_ids(zone) if a in by_id]
+        community = next((z.name for z in chain if z.kind == "community"), "")
+        below = [z.name for z in chain if z.kind in ("grid", "building")]
+        choices.append((zone.id, " · ".join(below), community))
+    return choices

@@ -177,3 +177,12 @@ def test_staff_cannot_create_account_in_another_community(client, auth, make_use
         "password": "first-pass1"})
     assert response.status_code == 403
     assert users() == 1
+
+
+def test_logout_also_forgets_the_remembered_device(client, make_user):
+    user = make_user()
+    client.post("/login", data={"phone": user.phone, "password": "password123", "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout")
+    assert client.get_cookie("remember_token") is None
+    assert client.get("/me").status_code == 302

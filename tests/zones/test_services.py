@@ -145,8 +145,20 @@ def test_retired_zone_takes_no_children_and_can_be_restored(tree, make_user):
 
 
 def test_home_zone_choices_are_active_grids_and_buildings_in_tree_order(tree):
-    labels = dict(services.home_zone_choices())
-    assert labels[tree.xinan_building.id] == "新安路社区 · 新安小区网格 · 新安小区1栋"
-    assert tree.xinan.id not in labels and tree.street.id not in labels
-    order = [zid for zid, _ in services.home_zone_choices()]
+    choices = {zid: (label, group) for zid, label, group in services.home_zone_choices()}
+    assert choices[tree.xinan_building.id] == ("新安小区网格 · 新安小区1栋", "新安路社区")
+    assert tree.xinan.id not in choices and tree.street.id not in choices
+    order = [zid for zid, _label, _group in services.home_zone_choices()]
     assert order.index(tree.dongmei_grid.id) < order.index(tree.xinan_grid.id)  # DC-DM < DC-XA
+
+
+def test_zone_lists_are_in_tree_order_by_code_not_by_id_text(tree, make_user):
+    boss = make_user("superadmin")
+    # enough zones that ids reach two digits, created out of code order
+    for code in ["DC-XA-02-09", "DC-XA-02-05", "DC-XA-02-07"]:
+        services.create_zone(boss, parent=tree.xinan_grid, code=code, name=code, kind="building")
+    db.session.commit()
+    ordered = codes(services.zones_in_scope(boss))
+    assert ordered.index("DC-XA-02-01") < ordered.index("DC-XA-02-05") \
+        < ordered.index("DC-XA-02-07") < ordered.index("DC-XA-02-09")
+    assert ordered.index("DC-DM") < ordered.index("DC-XA") < ordered.index("DC-XA-02")

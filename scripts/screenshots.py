@@ -1,0 +1,208 @@
+"""Full-page screenshots of the portal at phone size, in normal and large text.
+
+    .venv/bin/python scripts/screenshots.py [outdir]        # default outdir: screenshots/
+
+Builds a throw-away SQLite database with the demo community (portal.demo), serves the app
+(DevConfig, so CSRF and rate limits are on) on a free local port, and drives the system
+Chromium through Playwright. Files are named <role>-<slug>-<normal|large>.png.
+
+To add a page, add a (role, path) tuple to PAGES; a new role also needs an entry in LOGINS.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from config import DevConfig  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+from portal.extensions import db  # noqa: E402
+
+#: (role, path) in the order they are shot. "anon" is not logged in.
+PAGES: list[tuple[str, str]] = [
+    ("anon", "/"),
+    ("anon", "/login"),
+    ("anon", "/register"),
+    ("anon", "/nope"),  # the 404 page
+    ("resident", "/"),
+    ("resident", "/me"),
+    ("resident", "/me/party"),
+    ("admin", "/staff/"),
+    ("admin", "/staff/users"),
+    ("admin", "/staff/users/1"),
+    ("admin", "/staff/zones/"),
+    ("admin", "/staff/party"),
+]
+
+#: role -> (phone, password) from portal.demo; "anon" has no entry.
+LOGINS: dict[str, tuple[str, str]] = {
+    "resident": ("13900000001", DEMO_PASSWORD),  # 王秀英
+    "admin": ("13900000005", DEMO_PASSWORD),  # 张丽, 社区管理员 of 新安路社区
+}
+
+#: paths whose non-200 status is expected
+EXPECTED_STATUS = {"/nope": 404}
+
+MODES = ("normal", "large")
+VIEWPORT = {"width": 390, "height": 844}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def slug(path: str) -> str:
+    """'/' -> 'home', '/staff/users/1' -> 'staff-users-1'."""
+    return path.strip("/").replace("/", "-") or "home"
+
+
+def build_app(db_path: Path):
+    class ScreenshotConfig(DevConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
+        SECRET_KEY = "screenshots-only-not-a-real-secret"
+        RATELIMIT_STORAGE_URI = "memory://"
+
+    app = create_app(ScreenshotConfig)
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+    return app
+
+
+def log_in(page, base_url: str, role: str) -> None:
+    phone, password = LOGINS[role]
+    page.goto(f"{base_url}/login")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("密码", exact=True).fill(password)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="登录", exact=True).click()
+    if "/login" in page.url:
+        raise SystemExit(f"could not log in as {role} ({phone}): still on {page.url}")
+
+
+def set_mode(context, base_url: str, mode: str) -> None:
+    if mode == "large":
+        context.add_cookies([{"name": "text_size", "value": "large", "url": base_url}])
+    else:
+        context.clear_cookies(name="text_size")
+
+
+def full_page_screenshot(page, target: Path) -> None:
+    """Like full_page=True, but with the fixed bottom bar at the real bottom of the page.
+
+    Chromium's full-page capture keeps position:fixed elements where they sit in the 844px
+    viewport, so the bottom navigation would cover the middle of long pages. Growing the
+    viewport to the document's height first puts it where a resident sees it after scrolling.
+    """
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > VIEWPORT["height"]:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        try:
+            page.screenshot(path=str(target))
+        finally:
+            page.set_viewport_size(VIEWPORT)
+    else:
+        page.screenshot(path=str(target))
+
+
+def shoot(browser, base_url: str, outdir: Path) -> list[Path]:
+    written: list[Path] = []
+    roles = list(dict.fromkeys(role for role, _path in PAGES))
+    for role in roles:
+        if role != "anon" and role not in LOGINS:
+            raise SystemExit(f"role {role!r} in PAGES has no entry in LOGINS")
+        context = browser.new_context(
+            viewport=VIEWPORT,
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            if role != "anon":
+                log_in(page, base_url, role)
+            for mode in MODES:
+                set_mode(context, base_url, mode)
+                for page_role, path in PAGES:
+                    if page_role != role:
+                        continue
+                    response = page.goto(f"{base_url}{path}")
+                    page.evaluate("document.fonts.ready.then(() => true)")
+                    status = response.status if response else 0
+                    notes = []
+                    if status != EXPECTED_STATUS.get(path, 200):
+                        notes.append(f"status {status}")
+                    if page.url.split("?")[0] != f"{base_url}{path}":
+                        notes.append(f"ended on {page.url.removeprefix(base_url)}")
+                    html_class = page.evaluate("document.documentElement.className")
+                    if f"{mode}-text" not in html_class.split():
+                        notes.append(f"html class is {html_class!r}")
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > VIEWPORT["width"]:
+                        notes.append(f"horizontal overflow: scrollWidth {width}")
+                    target = outdir / f"{role}-{slug(path)}-{mode}.png"
+                    full_page_screenshot(page, target)
+                    written.append(target)
+                    print(target, f"  WARNING: {'; '.join(notes)}" if notes else "", flush=True)
+        finally:
+            context.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    outdir = Path(argv[1] if len(argv) > 1 else "screenshots")
+    outdir.mkdir(parents=True, exist_ok=True)
+    if not os.path.exists(CHROMIUM):
+        print(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 2
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="portal-shots-") as tmp:
+        app = build_app(Path(tmp) / "demo.sqlite3")
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        base_url = f"http://127.0.0.1:{server.server_port}"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    written = shoot(browser, base_url, outdir)
+                finally:
+                    browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+            with app.app_context():
+                db.engine.dispose()
+    print(f"{len(written)} screenshots in {outdir}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
