@@ -21,6 +21,27 @@ def register_cli(app: Flask) -> None:
         for role, phone, name in logins:
             click.echo(f"  {role:<24} {phone}  {name}")
 
+    @app.cli.group("ledger")
+    def ledger_group():
+        """The points ledger."""
+
+    @ledger_group.command("verify")
+    def ledger_verify_command():
+        """Recompute every balance from its entries; exit 1 and name any mismatch."""
+        from portal.accounts.models import User
+        from portal.extensions import db
+        from portal.points.amounts import format_points
+        from portal.points.ledger import verify_balances
+
+        mismatches = verify_balances()
+        for user_id, cached, computed in mismatches:
+            user = db.session.get(User, user_id)
+            click.echo(f"MISMATCH user {user_id} {user.phone} {user.name}: cached "
+                       f"{format_points(cached)}, entries sum to {format_points(computed)}")
+        if mismatches:
+            raise SystemExit(1)
+        click.echo("ledger ok: every balance equals the sum of its entries")
+
     @app.cli.command("compile-translations")
     def compile_translations_command():
         """Compile translations/*/LC_MESSAGES/messages.po into .mo files."""

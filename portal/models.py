@@ -2,6 +2,8 @@
 
 from portal.accounts.models import PartyMembership, RoleGrant, User
 from portal.audit import AuditEvent
+from portal.points.models import HoursEntry, LedgerEntry, PointsAccount, PointsRule
 from portal.zones.models import Zone
 
-__all__ = ["AuditEvent", "PartyMembership", "RoleGrant", "User", "Zone"]
+__all__ = ["AuditEvent", "HoursEntry", "LedgerEntry", "PartyMembership", "PointsAccount",
+           "PointsRule", "RoleGrant", "User", "Zone"]
