@@ -69,6 +69,18 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 365  # static URLs carry a content hash
 
+    #: hours rounding for the part of each hour: "<minutes below>:<credited minutes>,..."
+    #: default: under 15 min counts 0, 15-45 counts 30, 45-60 counts a full hour
+    HOURS_ROUNDING = os.environ.get("HOURS_ROUNDING", "15:0,45:30")
+    #: service hours for one to five stars (the national thresholds)
+    STAR_THRESHOLDS_HOURS = os.environ.get("STAR_THRESHOLDS_HOURS", "100,300,600,1000,1500")
+    #: an award above this many points needs a second staff member's approval
+    AWARD_APPROVAL_THRESHOLD = os.environ.get("AWARD_APPROVAL_THRESHOLD", "5")
+    #: days a posted award stays on the public notice (公示), open to objections
+    AWARD_NOTICE_DAYS = int(os.environ.get("AWARD_NOTICE_DAYS", "3"))
+    #: where uploaded photos are kept (outside static/: they are served with access checks)
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
+
 
 class DevConfig(Config):
     ENV_NAME = "development"

@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "party.verify": frozenset({"admin"}),
     "zones.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
+    "points.view_resident": frozenset({"coordinator", "clerk", "admin"}),
+    "points.award": frozenset({"coordinator", "admin"}),
+    "points.approve": frozenset({"admin"}),
+    "points.rules": frozenset({"admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins

@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: opt-in: appear (name masked) on the hours leaderboard of one's community
+    is_on_leaderboard: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     home_zone: Mapped[Zone] = relationship()
     created_by: Mapped[User | None] = relationship(remote_side=[id])

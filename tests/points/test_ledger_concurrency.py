@@ -72,3 +72,30 @@ def test_concurrent_first_postings_create_one_account(app, make_user):
     assert all(isinstance(r, int) for r in results), results
     assert ledger.balance_of(user_id) == 150
     assert ledger.verify_balances() == []
+
+
+@pg_only
+def test_two_admins_approving_one_award_at_once_credit_it_once(app, tree, make_user):
+    from portal.points import awards
+    from portal.points.award_models import Award
+
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    admins = [make_user("admin", zone=tree.xinan) for _ in range(2)]
+    resident = make_user()
+    award = awards.record_award(coordinator, resident, points="10", reason="救灾救人",
+                                evidence_note="抗洪抢险")
+    db.session.commit()
+    award_id, admin_ids, resident_id = award.id, [a.id for a in admins], resident.id
+
+    def approve(i):
+        from portal.accounts.models import User
+
+        return awards.approve_award(db.session.get(User, admin_ids[i]),
+                                    db.session.get(Award, award_id)).status
+
+    results = run_concurrently(app, 2, approve)
+
+    db.session.rollback()
+    assert sorted(results) == ["not_pending", "posted"], results
+    assert ledger.balance_of(resident_id) == 100
+    assert db.session.scalar(select(func.count(LedgerEntry.id))) == 1

@@ -1,0 +1,51 @@
+"""Photo uploads: only real images, EXIF (and its GPS) stripped, resized, stored as JPEG."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.errors import DomainError
+
+MAX_SIDE = 1280
+#: refuse decompression bombs long before they reach memory
+Image.MAX_IMAGE_PIXELS = 40_000_000
+
+
+def upload_dir(kind: str) -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_photo(file_storage, kind: str) -> str:
+    """Check, clean and store an uploaded photo; return its new file name."""
+    bad = DomainError("bad_image", _l("请上传照片（JPG、PNG 或 WebP 格式）。"), 400)
+    try:
+        with Image.open(file_storage.stream) as probe:
+            probe.verify()
+        file_storage.stream.seek(0)
+        with Image.open(file_storage.stream) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP", "MPO"}:
+                raise bad
+            image = ImageOps.exif_transpose(image)  # keep the orientation, drop the EXIF
+            image = image.convert("RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            name = f"{secrets.token_hex(16)}.jpg"
+            image.save(upload_dir(kind) / name, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise bad from None
+    return name
+
+
+def photo_path(kind: str, name: str) -> Path | None:
+    """The stored file for `name`, or None; never a path outside the upload folder."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = upload_dir(kind) / name
+    return path if path.is_file() else None
