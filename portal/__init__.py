@@ -75,6 +75,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.main.views import bp as main_bp
+    from portal.points.staff_views import bp as points_staff_bp
+    from portal.points.views import bp as points_bp
     from portal.staff.views import bp as staff_bp
     from portal.zones.views import bp as zones_bp
 
@@ -82,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(zones_bp, url_prefix="/staff/zones")
+    app.register_blueprint(points_bp, url_prefix="/points")
+    app.register_blueprint(points_staff_bp, url_prefix="/staff/points")
 
 
 def register_commands(app: Flask) -> None:

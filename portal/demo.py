@@ -112,4 +112,48 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 reviewed_dt=utcnow() if status == "verified" else None,
             ))
     db.session.flush()
+    _seed_points(admin)
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
+
+
+#: (recipient phone, rule code or None, points, reason, evidence)
+AWARDS = [
+    ("13900000001", "volunteer_activity", None, "参与志愿活动",
+     "参加新安小区垃圾分类宣传，在2栋门口值守两小时。"),
+    ("13900000001", "mediation", None, "调处纠纷", "协助调解3栋楼上楼下漏水纠纷，双方已和解。"),
+    ("13900000002", "rescue", None, "救灾救人", "暴雨夜协助转移桥头市场被困摊贩三人。"),
+    ("13900000012", None, "8", "扑灭楼道电动车起火",
+     "11月18日晚锦绣花园5栋楼道电动车起火，用灭火器扑灭，无人员受伤。"),
+]
+
+#: (phone, minutes, memo): service hours carried over from the paper records
+HOURS = [
+    ("13900000001", 38 * 60, "2025 年志愿服务时长（纸质台账导入）"),
+    ("13900000002", 126 * 60, "2025 年志愿服务时长（纸质台账导入）"),
+    ("13900000003", 312 * 60, "2023—2025 年志愿服务时长（纸质台账导入）"),
+]
+
+
+def _seed_points(admin) -> None:
+    from portal.points import awards, hours
+    from portal.points.award_models import Award
+    from portal.points.models import PointsRule
+    from portal.points.rules import seed_default_rules
+
+    seed_default_rules()
+    coordinator = _user("13900000003")
+    for phone, code, points, reason, evidence in AWARDS:
+        recipient = _user(phone)
+        if db.session.scalar(select(Award.id).where(Award.recipient_id == recipient.id,
+                                                    Award.reason == reason)) is not None:
+            continue
+        rule = db.session.scalar(select(PointsRule).where(PointsRule.code == code)) \
+            if code else None
+        awards.record_award(coordinator, recipient, rule=rule, points=points or "",
+                            reason=reason, evidence_note=evidence)
+    for phone, minutes, memo in HOURS:
+        user = _user(phone)
+        hours.credit_hours(user.id, minutes, source_type="import", source_id=user.id, memo=memo)
+    for phone in ("13900000002", "13900000003"):
+        _user(phone).is_on_leaderboard = True
+    db.session.flush()

@@ -116,7 +116,10 @@ def register_web(app) -> None:
     app.jinja_env.globals.update(
         static_url=static_url, can=policy.can, get_locale=get_locale, role_labels=ROLE_LABELS,
     )
-    app.jinja_env.filters.update(local_dt=local_dt, mask_name=mask_name, mask_phone=mask_phone)
+    from portal.points.amounts import format_hours, format_points
+
+    app.jinja_env.filters.update(local_dt=local_dt, mask_name=mask_name, mask_phone=mask_phone,
+                                 points=format_points, hours=format_hours)
 
 
 def attempt(service, *args, **kwargs):

@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from portal.accounts.models import PartyMembership
 from portal.extensions import db
+from portal.points.models import PointsRule
 
 ROLES = ["anonymous", "resident", "party_member", "coordinator", "clerk", "admin", "superadmin"]
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "clerk", "admin", "superadmin"}
 ADMINS = {"admin", "superadmin"}
+AWARDERS = {"coordinator", "admin", "superadmin"}
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -54,6 +56,28 @@ ACCESS = {
     ("zones.move", "POST", "/staff/zones/{grid_id}/move"): ADMINS,
     ("zones.remove", "POST", "/staff/zones/{grid_id}/remove"): ADMINS,
     ("zones.restore", "POST", "/staff/zones/{grid_id}/restore"): ADMINS,
+    ("points.passbook", "GET", "/points/"): LOGGED_IN,
+    ("points.my_hours", "GET", "/points/hours"): LOGGED_IN,
+    ("points.rules", "GET", "/points/rules"): EVERYONE,
+    ("points.notice", "GET", "/points/notice"): LOGGED_IN,
+    ("points.object_to", "GET", "/points/notice/{award_id}/object"): LOGGED_IN,
+    ("points.object_to", "POST", "/points/notice/{award_id}/object"): LOGGED_IN,
+    ("points.award_detail", "GET", "/points/awards/{award_id}"): STAFF,
+    ("points.award_photo", "GET", "/points/awards/{award_id}/photo"): STAFF,
+    ("points.leaderboard", "GET", "/points/leaderboard"): LOGGED_IN,
+    ("points.leaderboard_opt", "POST", "/points/leaderboard/opt"): LOGGED_IN,
+    ("points_staff.resident", "GET", "/staff/points/residents/{user_id}"): STAFF,
+    ("points_staff.new_award", "GET", "/staff/points/awards/new"): AWARDERS,
+    ("points_staff.new_award", "POST", "/staff/points/awards/new"): AWARDERS,
+    ("points_staff.approvals", "GET", "/staff/points/approvals"): ADMINS,
+    ("points_staff.decide", "POST", "/staff/points/awards/{award_id}/decide"): ADMINS,
+    ("points_staff.objections", "GET", "/staff/points/objections"): ADMINS,
+    ("points_staff.resolve", "POST", "/staff/points/objections/{objection_id}/resolve"): ADMINS,
+    ("points_staff.rules", "GET", "/staff/points/rules"): ADMINS,
+    ("points_staff.edit_rule", "GET", "/staff/points/rules/new"): ADMINS,
+    ("points_staff.edit_rule", "POST", "/staff/points/rules/new"): ADMINS,
+    ("points_staff.edit_rule", "GET", "/staff/points/rules/{rule_id}"): ADMINS,
+    ("points_staff.edit_rule", "POST", "/staff/points/rules/{rule_id}"): ADMINS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -69,6 +93,10 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/zones/{grid_id}/remove"),
     ("POST", "/staff/zones/{grid_id}/restore"),
     ("GET", "/staff/zones/new?parent={grid_id}"),
+    ("GET", "/staff/points/residents/{user_id}"),
+    ("GET", "/points/awards/{award_id}"),
+    ("POST", "/staff/points/awards/{award_id}/decide"),
+    ("POST", "/staff/points/objections/{objection_id}/resolve"),
 ]
 
 
@@ -100,8 +128,21 @@ def _targets(make_user, tree, community):
     staff = make_user("coordinator", zone=grid, home=building)
     membership = db.session.scalar(
         select(PartyMembership).where(PartyMembership.user_id == resident.id))
+    from portal.points import awards
+    from portal.points.rules import seed_default_rules
+
+    seed_default_rules()
+    awarder = make_user("admin", zone=grid, home=building)
+    award = awards.record_award(awarder, resident, points="6", reason="好人好事",
+                                evidence_note="说明")  # above the threshold: pending
+    posted = awards.record_award(awarder, resident, points="1", reason="好人好事",
+                                 evidence_note="说明")
+    objection = awards.raise_objection(staff, posted, "情况不属实")
+    db.session.commit()
     return {"user_id": resident.id, "staff_id": staff.id, "grant_id": staff.grants[0].id,
-            "membership_id": membership.id, "grid_id": grid.id}
+            "membership_id": membership.id, "grid_id": grid.id, "award_id": award.id,
+            "objection_id": objection.id,
+            "rule_id": db.session.scalar(select(PointsRule.id).limit(1))}
 
 
 def _denied(response, role) -> bool:

@@ -90,6 +90,8 @@ class StarProgress:
     hours: float
     next_threshold: int | None
     hours_to_next: float
+    #: whole minutes still to serve for the next star (for display, never for sums)
+    minutes_to_next: int
     #: 0-100, progress from the last threshold to the next
     percent: int
 
@@ -103,8 +105,8 @@ def star_progress(credited_minutes: int, thresholds: list[int] | None = None) ->
     hours = credited_minutes / 60
     stars = sum(1 for t in thresholds if hours >= t)
     if stars == len(thresholds):
-        return StarProgress(stars, hours, None, 0, 100)
+        return StarProgress(stars, hours, None, 0, 0, 100)
     low = thresholds[stars - 1] if stars else 0
     high = thresholds[stars]
     percent = int((hours - low) * 100 // (high - low))
-    return StarProgress(stars, hours, high, high - hours, percent)
+    return StarProgress(stars, hours, high, high - hours, high * 60 - credited_minutes, percent)
