@@ -38,16 +38,27 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/"),
     ("resident", "/me"),
     ("resident", "/me/party"),
+    ("resident", "/points/"),
+    ("resident", "/points/hours"),
+    ("resident", "/points/rules"),
+    ("resident", "/points/notice"),
+    ("resident", "/points/leaderboard"),
+    ("coordinator", "/staff/"),
     ("admin", "/staff/"),
     ("admin", "/staff/users"),
     ("admin", "/staff/users/1"),
     ("admin", "/staff/zones/"),
     ("admin", "/staff/party"),
+    ("admin", "/staff/points/approvals"),  # 刘强's 8-point award, recorded by 陈志强
+    ("admin", "/staff/points/awards/new"),
+    ("admin", "/staff/points/rules"),
+    ("admin", "/staff/points/residents/1"),
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
 LOGINS: dict[str, tuple[str, str]] = {
     "resident": ("13900000001", DEMO_PASSWORD),  # 王秀英
+    "coordinator": ("13900000003", DEMO_PASSWORD),  # 陈志强, 协调员 of 新安路社区
     "admin": ("13900000005", DEMO_PASSWORD),  # 张丽, 社区管理员 of 新安路社区
 }
 

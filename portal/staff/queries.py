@@ -64,4 +64,9 @@ def dashboard_counts(viewer) -> dict[str, int]:
     pending = 0
     if policy.can(viewer, "party.verify"):
         pending = len(pending_party_declarations(viewer))
-    return {"residents": residents or 0, "pending_party": pending}
+    awards = 0
+    if policy.can(viewer, "points.approve"):
+        from portal.points.queries import pending_awards
+
+        awards = len(pending_awards(viewer))
+    return {"residents": residents or 0, "pending_party": pending, "pending_awards": awards}
