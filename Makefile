@@ -63,3 +63,7 @@ screenshots: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3* screenshots .pytest_cache
+
+## bench: load benchmark of the hot paths next to a bare endpoint (set BENCH_DATABASE_URL for PG)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py --db "$(or $(BENCH_DATABASE_URL),$(PG_URL))"

@@ -22,6 +22,7 @@ AWARDERS = {"coordinator", "admin", "superadmin"}
 ACCESS = {
     ("main.index", "GET", "/"): EVERYONE,
     ("main.healthz", "GET", "/healthz"): EVERYONE,
+    ("main.ping", "GET", "/ping"): EVERYONE,
     ("main.privacy", "GET", "/privacy"): EVERYONE,
     ("main.text_size", "POST", "/prefs/text-size"): EVERYONE,
     ("main.language", "POST", "/prefs/lang"): EVERYONE,

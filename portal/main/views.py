@@ -25,6 +25,12 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.get("/ping")
+def ping():
+    """The bare endpoint: no database, no template. The benchmark's baseline."""
+    return "pong", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/privacy")
 def privacy():
     return render_template("main/privacy.html")

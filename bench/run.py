@@ -1,0 +1,166 @@
+"""Load benchmark of the hot paths next to a bare endpoint of the same app, in one run.
+
+    .venv/bin/python bench/run.py [--db URL] [--clients 50] [--seconds 10] [--workers 4]
+
+Builds a fresh database (migrations + seed-demo), starts gunicorn on 127.0.0.1, logs a demo
+resident in, then drives each endpoint with N concurrent keep-alive clients for a fixed time.
+Prints a Markdown table: requests/s and p50/p95/p99 latency per endpoint. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+#: (label, path, needs login). Check-in, the counter and the shift list join as they land.
+ENDPOINTS = [
+    ("bare endpoint (/ping)", "/ping", False),
+    ("health check, one DB round trip (/healthz)", "/healthz", False),
+    ("passbook page (/points/)", "/points/", True),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(env: dict) -> None:
+    flask = [str(BIN / "flask"), "--app", "portal"]
+    for args in (["compile-translations"], ["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(flask + args, env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def login(port: int, phone: str, password: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    body = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', body)
+    form = urlencode({"csrf_token": token.group(1), "phone": phone, "password": password})
+    conn.request("POST", "/login", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise SystemExit(f"login failed: {response.status}")
+    cookies = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie")]
+    return "; ".join(cookies)
+
+
+def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float):
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": cookie} if cookie else {}
+        mine = []
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            if ok:
+                mine.append(time.perf_counter() - start)
+            else:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
+
+    return {
+        "rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
+        "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
+        env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY="bench-secret",
+                   SESSION_COOKIE_SECURE="0", INSTANCE_PATH=tmp, RATELIMIT_ENABLED="0",
+                   DATABASE_URL=args.db or f"sqlite:///{tmp}/bench.sqlite3")
+        if env["DATABASE_URL"].startswith("postgresql"):
+            import sqlalchemy
+
+            engine = sqlalchemy.create_engine(env["DATABASE_URL"])
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+            engine.dispose()
+        prepare(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", "4",
+             "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level",
+             "warning", "portal:create_app()"], cwd=ROOT, env=env)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            cookie = login(port, "13900000001", "demo1234")
+            database = "PostgreSQL" if "postgresql" in env["DATABASE_URL"] else "SQLite"
+            print(f"\n{database}, gunicorn {args.workers} workers x 4 threads, "
+                  f"{args.clients} clients, {args.seconds:g} s each, {os.cpu_count()} cores\n")
+            print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for label, path, needs_login in ENDPOINTS:
+                drive(port, path, cookie if needs_login else None, 4, 1)  # warm up
+                r = drive(port, path, cookie if needs_login else None, args.clients,
+                          args.seconds)
+                print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+                      f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
