@@ -28,6 +28,7 @@ from config import DevConfig  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from tests.browser.chromium import CHROMIUM, VIEWPORT, launch, phone_context  # noqa: E402
 
 #: (role, path) in the order they are shot. "anon" is not logged in.
 PAGES: list[tuple[str, str]] = [
@@ -66,17 +67,6 @@ LOGINS: dict[str, tuple[str, str]] = {
 EXPECTED_STATUS = {"/nope": 404}
 
 MODES = ("normal", "large")
-VIEWPORT = {"width": 390, "height": 844}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def slug(path: str) -> str:
@@ -140,14 +130,7 @@ def shoot(browser, base_url: str, outdir: Path) -> list[Path]:
     for role in roles:
         if role != "anon" and role not in LOGINS:
             raise SystemExit(f"role {role!r} in PAGES has no entry in LOGINS")
-        context = browser.new_context(
-            viewport=VIEWPORT,
-            device_scale_factor=1,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        context.set_default_timeout(15_000)
+        context = phone_context(browser, base_url, device_scale_factor=1)
         page = context.new_page()
         try:
             if role != "anon":
@@ -198,9 +181,7 @@ def main(argv: list[str]) -> int:
         base_url = f"http://127.0.0.1:{server.server_port}"
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-                )
+                browser = launch(playwright)
                 try:
                     written = shoot(browser, base_url, outdir)
                 finally:

@@ -78,25 +78,25 @@ def object_to(award_id: int):
     return render_template("points/object.html", award=award, form=form)
 
 
-@bp.get("/awards/<int:award_id>")
-@login_required
-def award_detail(award_id: int):
+def _visible_award(award_id: int) -> Award:
     award = db.session.get(Award, award_id)
     if award is None:
         abort(404)
     if not can_see_award(award):
         abort(403)
-    return render_template("points/award.html", award=award)
+    return award
+
+
+@bp.get("/awards/<int:award_id>")
+@login_required
+def award_detail(award_id: int):
+    return render_template("points/award.html", award=_visible_award(award_id))
 
 
 @bp.get("/awards/<int:award_id>/photo")
 @login_required
 def award_photo(award_id: int):
-    award = db.session.get(Award, award_id)
-    if award is None:
-        abort(404)
-    if not can_see_award(award):
-        abort(403)
+    award = _visible_award(award_id)
     path = photo_path("awards", award.evidence_photo or "")
     if path is None:
         abort(404)

@@ -19,19 +19,7 @@ from werkzeug.serving import make_server
 from config import TestConfig
 from portal import create_app
 from portal.extensions import db
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: a mid-size phone (iPhone 12-15 class), the portal's target screen
-VIEWPORT = {"width": 390, "height": 844}
+from tests.browser.chromium import CHROMIUM, VIEWPORT, launch, phone_context  # noqa: F401
 
 _HERE = Path(__file__).resolve().parent
 
@@ -81,9 +69,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(playwright)
         try:
             yield browser
         finally:
@@ -92,17 +78,25 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server,
-        viewport=VIEWPORT,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context = phone_context(browser, live_server)
     try:
-        yield page
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_phone(browser, live_server):
+    """new_phone() -> a page in another fresh phone context (a second person's phone)."""
+    contexts = []
+
+    def factory():
+        context = phone_context(browser, live_server)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield factory
+    finally:
+        for context in contexts:
+            context.close()

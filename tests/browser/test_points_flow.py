@@ -8,15 +8,13 @@ their own, as each would be on their own phone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from portal.extensions import db
 from portal.points import awards, ledger
 from portal.points.award_models import Award
-from tests.browser.conftest import VIEWPORT
 from tests.browser.test_accounts_flow import (
     TAP_TARGETS_JS,
     assert_no_horizontal_overflow,
@@ -47,31 +45,6 @@ def flash(page: Page):
 def balance_in_db(user_id: int) -> int:
     db.session.rollback()  # a fresh snapshot: the rows were written by the server thread
     return ledger.balance_of(user_id)
-
-
-@pytest.fixture
-def new_phone(browser: Browser, live_server: str) -> Iterator[Callable[[], Page]]:
-    """new_phone() -> a page in a fresh browser context, like the `page` fixture's."""
-    contexts = []
-
-    def factory() -> Page:
-        context = browser.new_context(
-            base_url=live_server,
-            viewport=VIEWPORT,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    try:
-        yield factory
-    finally:
-        for context in contexts:
-            context.close()
 
 
 # ------------------------------------------------------------------ tests
