@@ -137,6 +137,12 @@ def update_profile(user: User, *, name: str, home_zone: Zone | None) -> User:
     return user
 
 
+def set_leaderboard_opt_in(user: User, join: bool) -> None:
+    """Leaderboards are opt-in only (no compulsory rankings); the resident decides."""
+    user.is_on_leaderboard = bool(join)
+    db.session.flush()
+
+
 def set_active(actor, user: User, is_active: bool) -> None:
     policy.check(actor, "users.deactivate", user.home_zone)
     if user.id == actor.id:

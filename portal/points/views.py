@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import policy
+from portal.accounts.services import set_leaderboard_opt_in
 from portal.extensions import db
 from portal.points import awards, hours, ledger, queries
 from portal.points.award_models import Award
@@ -116,7 +117,8 @@ def leaderboard():
 @bp.post("/leaderboard/opt")
 @login_required
 def leaderboard_opt():
-    current_user.is_on_leaderboard = request.form.get("join") == "1"
-    db.session.commit()
-    flash(_("已加入排行榜。") if current_user.is_on_leaderboard else _("已退出排行榜。"), "success")
+    join = request.form.get("join") == "1"
+    ok, _none = attempt(set_leaderboard_opt_in, current_user, join)
+    if ok:
+        flash(_("已加入排行榜。") if join else _("已退出排行榜。"), "success")
     return redirect(url_for("points.leaderboard"))
