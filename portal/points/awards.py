@@ -74,14 +74,20 @@ def record_award(actor, recipient, *, rule: PointsRule | None = None, points: st
     return award
 
 
-def approve_award(actor, award: Award) -> Award:
-    """The second person approves; nobody approves their own award."""
+def _open_for_decision(actor, award: Award) -> Award:
+    """The award, locked, once the actor may decide it: in scope, pending, not their own."""
     policy.check(actor, "points.approve", award.recipient.home_zone)
     award = _locked(award)
     if award.created_by_id == actor.id:
         raise DomainError("own_award", _l("不能审批自己登记的奖励，请让另一位工作人员审批。"))
     if award.status != "pending":
         raise DomainError("not_pending", _l("这条奖励已经处理过了。"))
+    return award
+
+
+def approve_award(actor, award: Award) -> Award:
+    """The second person approves; nobody approves their own award."""
+    award = _open_for_decision(actor, award)
     award.decided_by_id = actor.id
     award.decided_dt = utcnow()
     _post(award, actor)
@@ -92,12 +98,7 @@ def approve_award(actor, award: Award) -> Award:
 
 
 def reject_award(actor, award: Award, note: str) -> Award:
-    policy.check(actor, "points.approve", award.recipient.home_zone)
-    award = _locked(award)
-    if award.created_by_id == actor.id:
-        raise DomainError("own_award", _l("不能审批自己登记的奖励，请让另一位工作人员审批。"))
-    if award.status != "pending":
-        raise DomainError("not_pending", _l("这条奖励已经处理过了。"))
+    award = _open_for_decision(actor, award)
     note = (note or "").strip()
     if not note:
         raise DomainError("needs_reason", _l("不通过时请写明原因。"), 400)

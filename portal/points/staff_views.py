@@ -17,6 +17,7 @@ from portal.points.award_models import Award, Objection
 from portal.points.forms import AwardForm, DecisionForm, RuleForm
 from portal.points.models import PointsRule
 from portal.points.rules import active_rules, save_rule
+from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
 from portal.web import attempt
 
@@ -26,11 +27,7 @@ bp = Blueprint("points_staff", __name__)
 @bp.get("/residents/<int:user_id>")
 @policy.require_permission("points.view_resident")
 def resident(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if not policy.can(current_user, "points.view_resident", user.home_zone):
-        abort(403)
+    user = user_in_scope_or_abort(current_user, user_id, "points.view_resident")
     minutes = hours.credited_minutes_of(user.id)
     page = request.args.get("page", 1, type=int)
     return render_template("points/staff/resident.html", user=user,

@@ -12,6 +12,21 @@ from portal.zones.models import Zone
 PAGE_SIZE = 30
 
 
+def user_in_scope_or_abort(viewer, user_id: int, permission: str) -> User:
+    """The user, with home zone and grants loaded; 404 if missing, 403 outside the scope."""
+    from flask import abort
+
+    user = db.session.get(
+        User, user_id,
+        options=[joinedload(User.home_zone), selectinload(User.grants).joinedload(RoleGrant.zone)],
+    )
+    if user is None:
+        abort(404)
+    if not policy.can(viewer, permission, user.home_zone):
+        abort(403)
+    return user
+
+
 def users_in_scope(viewer, q: str = "", page: int = 1):
     """Residents whose home zone lies in the viewer's scope, newest first, one page."""
     stmt = (

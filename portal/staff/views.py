@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from portal import policy
 from portal.accounts import services
@@ -26,15 +25,7 @@ bp = Blueprint("staff", __name__)
 
 
 def _user_in_scope(user_id: int, permission: str) -> User:
-    user = db.session.get(
-        User, user_id,
-        options=[joinedload(User.home_zone), selectinload(User.grants).joinedload(RoleGrant.zone)],
-    )
-    if user is None:
-        abort(404)
-    if not policy.can(current_user, permission, user.home_zone):
-        abort(403)
-    return user
+    return queries.user_in_scope_or_abort(current_user, user_id, permission)
 
 
 @bp.get("/")
