@@ -81,6 +81,14 @@ class Config:
     #: where uploaded photos are kept (outside static/: they are served with access checks)
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
 
+    #: a resident with this many no-shows within NO_SHOW_WINDOW_DAYS cannot sign up for a while
+    NO_SHOW_LIMIT = int(os.environ.get("NO_SHOW_LIMIT", "3"))
+    NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", "90"))
+    #: `flask send-reminders` reminds volunteers of shifts starting within this many hours
+    REMINDER_HOURS_AHEAD = int(os.environ.get("REMINDER_HOURS_AHEAD", "24"))
+    #: "module:Class" of the SMS backend; the default only writes to the log
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.inbox.sms:LogSmsBackend")
+
 
 class DevConfig(Config):
     ENV_NAME = "development"

@@ -26,11 +26,12 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-#: (label, path, needs login). Check-in, the counter and the shift list join as they land.
+#: (label, path, needs login). Check-in and the counter join as they land.
 ENDPOINTS = [
     ("bare endpoint (/ping)", "/ping", False),
     ("health check, one DB round trip (/healthz)", "/healthz", False),
     ("passbook page (/points/)", "/points/", True),
+    ("shift list (/shifts/?zone=0), 20 shifts a page", "/shifts/?zone=0", True),
 ]
 
 
@@ -44,6 +45,8 @@ def prepare(env: dict) -> None:
     flask = [str(BIN / "flask"), "--app", "portal"]
     for args in (["compile-translations"], ["db", "upgrade"], ["seed-demo"]):
         subprocess.run(flask + args, env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "seed_load.py")], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
 
 
 def login(port: int, phone: str, password: str) -> str:

@@ -74,10 +74,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.inbox.views import bp as inbox_bp
     from portal.main.views import bp as main_bp
     from portal.points.staff_views import bp as points_staff_bp
     from portal.points.views import bp as points_bp
+    from portal.shifts.calendar_views import bp as calendar_bp
+    from portal.shifts.staff_views import bp as shifts_staff_bp
+    from portal.shifts.views import bp as shifts_bp
     from portal.staff.views import bp as staff_bp
+    from portal.teams.views import bp as teams_bp
     from portal.zones.views import bp as zones_bp
 
     app.register_blueprint(main_bp)
@@ -86,6 +91,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(zones_bp, url_prefix="/staff/zones")
     app.register_blueprint(points_bp, url_prefix="/points")
     app.register_blueprint(points_staff_bp, url_prefix="/staff/points")
+    app.register_blueprint(shifts_bp, url_prefix="/shifts")
+    app.register_blueprint(shifts_staff_bp, url_prefix="/staff/shifts")
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(teams_bp, url_prefix="/teams")
+    app.register_blueprint(inbox_bp, url_prefix="/inbox")
 
 
 def register_commands(app: Flask) -> None:

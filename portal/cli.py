@@ -1,4 +1,4 @@
-"""Command-line tools: flask seed-demo, flask create-admin."""
+"""Command-line tools: seed-demo, create-admin, ledger verify, send-reminders, generate-shifts."""
 
 from __future__ import annotations
 
@@ -41,6 +41,26 @@ def register_cli(app: Flask) -> None:
         if mismatches:
             raise SystemExit(1)
         click.echo("ledger ok: every balance equals the sum of its entries")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Remind volunteers of tomorrow's shifts (cron; each reminder goes out once)."""
+        from portal.extensions import db
+        from portal.shifts.reminders import send_reminders
+
+        sent = send_reminders()
+        db.session.commit()
+        click.echo(f"reminders sent: {sent}")
+
+    @app.cli.command("generate-shifts")
+    def generate_shifts_command():
+        """Top up every weekly template's shifts (cron, daily; idempotent)."""
+        from portal.extensions import db
+        from portal.shifts.recurring import generate_all
+
+        created = generate_all()
+        db.session.commit()
+        click.echo(f"shifts generated: {created}")
 
     @app.cli.command("compile-translations")
     def compile_translations_command():

@@ -113,6 +113,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
             ))
     db.session.flush()
     _seed_points(admin)
+    from portal.demo_shifts import seed_shifts
+
+    seed_shifts()
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
 
 

@@ -2,11 +2,22 @@
 
 from portal.accounts.models import PartyMembership, RoleGrant, User
 from portal.audit import AuditEvent
+from portal.inbox.models import Message
 from portal.points.award_models import Award, Objection
 from portal.points.models import HoursEntry, LedgerEntry, PointsAccount, PointsRule
+from portal.shifts.models import (
+    Activity,
+    CalendarFeed,
+    Shift,
+    ShiftPost,
+    ShiftTemplate,
+    SignUp,
+)
+from portal.teams.models import Team, TeamMember
 from portal.zones.models import Zone
 
 __all__ = [
-    "AuditEvent", "Award", "HoursEntry", "LedgerEntry", "Objection", "PartyMembership",
-    "PointsAccount", "PointsRule", "RoleGrant", "User", "Zone",
+    "Activity", "AuditEvent", "Award", "CalendarFeed", "HoursEntry", "LedgerEntry", "Message",
+    "Objection", "PartyMembership", "PointsAccount", "PointsRule", "RoleGrant", "Shift",
+    "ShiftPost", "ShiftTemplate", "SignUp", "Team", "TeamMember", "User", "Zone",
 ]

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "points.award": frozenset({"coordinator", "admin"}),
     "points.approve": frozenset({"admin"}),
     "points.rules": frozenset({"admin"}),
+    "shifts.manage": frozenset({"coordinator", "admin"}),
+    "teams.manage": frozenset({"coordinator", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins

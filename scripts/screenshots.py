@@ -44,6 +44,18 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/points/rules"),
     ("resident", "/points/notice"),
     ("resident", "/points/leaderboard"),
+    ("resident", "/shifts/"),
+    ("resident", "/shifts/1"),  # Saturday market duty, with posts; 王秀英 is on 交通疏导
+    ("resident", "/shifts/6"),  # team-only: 七色花助老上门理发
+    ("resident", "/shifts/mine"),
+    ("resident", "/me/calendar"),
+    ("resident", "/inbox/"),
+    ("resident", "/teams/"),
+    ("coordinator", "/staff/shifts/"),
+    ("coordinator", "/staff/shifts/1/roster"),
+    ("coordinator", "/staff/shifts/activities/1"),
+    ("coordinator", "/staff/shifts/activities/1/shifts/new"),
+    ("coordinator", "/staff/shifts/templates/1/edit"),
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),
     ("admin", "/staff/users"),

@@ -260,3 +260,42 @@ def run_concurrently(app, count: int, work) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+# ---------------------------------------------------------------- shifts
+
+
+@pytest.fixture
+def coordinator(make_user, tree):
+    return make_user("coordinator", zone=tree.xinan, name="陈志强")
+
+
+@pytest.fixture
+def activity(coordinator, tree):
+    from portal.shifts import activities
+
+    result = activities.create_activity(coordinator, title="桥头市场周六执勤",
+                                        description="维护市场秩序", zone=tree.xinan)
+    db.session.commit()
+    return result
+
+
+@pytest.fixture
+def make_shift(coordinator, activity, tree):
+    """make_shift(hours_from_now=48, length=4, capacity=10, posts=(), zone=None, team=None)."""
+    from datetime import timedelta
+
+    from portal.shifts import activities
+    from portal.types import utcnow
+
+    def factory(hours_from_now: float = 48, length: float = 4, capacity: int | None = 10,
+                posts=(), zone=None, team=None, of=None):
+        start = utcnow() + timedelta(hours=hours_from_now)
+        shift = activities.add_shift(coordinator, of or activity, start_dt=start,
+                                     end_dt=start + timedelta(hours=length), capacity=capacity,
+                                     zone=zone or tree.xinan_grid, place="桥头市场东入口",
+                                     posts=posts, team=team)
+        db.session.commit()
+        return shift
+
+    return factory

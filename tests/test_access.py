@@ -17,6 +17,7 @@ LOGGED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "clerk", "admin", "superadmin"}
 ADMINS = {"admin", "superadmin"}
 AWARDERS = {"coordinator", "admin", "superadmin"}
+SHIFT_STAFF = {"coordinator", "admin", "superadmin"}
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -79,6 +80,57 @@ ACCESS = {
     ("points_staff.edit_rule", "POST", "/staff/points/rules/new"): ADMINS,
     ("points_staff.edit_rule", "GET", "/staff/points/rules/{rule_id}"): ADMINS,
     ("points_staff.edit_rule", "POST", "/staff/points/rules/{rule_id}"): ADMINS,
+    ("shifts.index", "GET", "/shifts/"): EVERYONE,
+    ("shifts.detail", "GET", "/shifts/{shift_id}"): EVERYONE,
+    ("shifts.sign_up", "GET", "/shifts/{shift_id}/signup"): LOGGED_IN,
+    ("shifts.sign_up", "POST", "/shifts/{shift_id}/signup"): LOGGED_IN,
+    ("shifts.cancel", "POST", "/shifts/signups/{signup_id}/cancel"): LOGGED_IN,
+    ("shifts.mine", "GET", "/shifts/mine"): LOGGED_IN,
+    ("shifts_staff.index", "GET", "/staff/shifts/"): SHIFT_STAFF,
+    ("shifts_staff.edit_activity", "GET", "/staff/shifts/activities/new"): SHIFT_STAFF,
+    ("shifts_staff.edit_activity", "POST", "/staff/shifts/activities/new"): SHIFT_STAFF,
+    ("shifts_staff.edit_activity", "GET",
+     "/staff/shifts/activities/{activity_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.edit_activity", "POST",
+     "/staff/shifts/activities/{activity_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.activity", "GET", "/staff/shifts/activities/{activity_id}"): SHIFT_STAFF,
+    ("shifts_staff.new_shift", "GET",
+     "/staff/shifts/activities/{activity_id}/shifts/new"): SHIFT_STAFF,
+    ("shifts_staff.new_shift", "POST",
+     "/staff/shifts/activities/{activity_id}/shifts/new"): SHIFT_STAFF,
+    ("shifts_staff.edit_shift", "GET", "/staff/shifts/{shift_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.edit_shift", "POST", "/staff/shifts/{shift_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.cancel_shift", "POST", "/staff/shifts/{shift_id}/cancel"): SHIFT_STAFF,
+    ("shifts_staff.new_template", "GET",
+     "/staff/shifts/activities/{activity_id}/templates/new"): SHIFT_STAFF,
+    ("shifts_staff.new_template", "POST",
+     "/staff/shifts/activities/{activity_id}/templates/new"): SHIFT_STAFF,
+    ("shifts_staff.edit_template", "GET",
+     "/staff/shifts/templates/{template_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.edit_template", "POST",
+     "/staff/shifts/templates/{template_id}/edit"): SHIFT_STAFF,
+    ("shifts_staff.roster_page", "GET", "/staff/shifts/{shift_id}/roster"): SHIFT_STAFF,
+    ("shifts_staff.add_volunteer", "POST", "/staff/shifts/{shift_id}/roster/add"): SHIFT_STAFF,
+    ("shifts_staff.remove_volunteer", "POST",
+     "/staff/shifts/signups/{signup_id}/remove"): SHIFT_STAFF,
+    ("shifts_staff.assign", "POST", "/staff/shifts/signups/{signup_id}/assign"): SHIFT_STAFF,
+    ("shifts_staff.no_show", "POST", "/staff/shifts/signups/{signup_id}/no-show"): SHIFT_STAFF,
+    ("calendar.shift_ics", "GET", "/shifts/{shift_id}.ics"): EVERYONE,
+    ("calendar.feed", "GET", "/cal/{token}.ics"): EVERYONE,
+    ("calendar.my_calendar", "GET", "/me/calendar"): LOGGED_IN,
+    ("calendar.revoke", "POST", "/me/calendar/revoke"): LOGGED_IN,
+    ("inbox.index", "GET", "/inbox/"): LOGGED_IN,
+    ("inbox.read_all", "POST", "/inbox/read-all"): LOGGED_IN,
+    ("teams.index", "GET", "/teams/"): LOGGED_IN,
+    ("teams.detail", "GET", "/teams/{team_id}"): LOGGED_IN,
+    ("teams.apply", "POST", "/teams/{team_id}/apply"): LOGGED_IN,
+    ("teams.leave", "POST", "/teams/{team_id}/leave"): LOGGED_IN,
+    ("teams.decide", "POST", "/teams/members/{member_id}/decide"): SHIFT_STAFF,
+    ("teams.remove", "POST", "/teams/members/{member_id}/remove"): SHIFT_STAFF,
+    ("teams.edit", "GET", "/teams/new"): SHIFT_STAFF,
+    ("teams.edit", "POST", "/teams/new"): SHIFT_STAFF,
+    ("teams.edit", "GET", "/teams/{team_id}/edit"): SHIFT_STAFF,
+    ("teams.edit", "POST", "/teams/{team_id}/edit"): SHIFT_STAFF,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -98,6 +150,21 @@ OUT_OF_SCOPE = [
     ("GET", "/points/awards/{award_id}"),
     ("POST", "/staff/points/awards/{award_id}/decide"),
     ("POST", "/staff/points/objections/{objection_id}/resolve"),
+    ("GET", "/staff/shifts/activities/{activity_id}"),
+    ("GET", "/staff/shifts/activities/{activity_id}/edit"),
+    ("POST", "/staff/shifts/activities/{activity_id}/shifts/new"),
+    ("GET", "/staff/shifts/{shift_id}/edit"),
+    ("POST", "/staff/shifts/{shift_id}/cancel"),
+    ("GET", "/staff/shifts/{shift_id}/roster"),
+    ("POST", "/staff/shifts/{shift_id}/roster/add"),
+    ("GET", "/staff/shifts/templates/{template_id}/edit"),
+    ("POST", "/staff/shifts/signups/{signup_id}/remove"),
+    ("POST", "/staff/shifts/signups/{signup_id}/assign"),
+    ("POST", "/staff/shifts/signups/{signup_id}/no-show"),
+    ("POST", "/teams/members/{member_id}/decide"),
+    ("POST", "/teams/members/{member_id}/remove"),
+    ("GET", "/teams/{team_id}/edit"),
+    ("POST", "/teams/{team_id}/edit"),
 ]
 
 
@@ -139,11 +206,37 @@ def _targets(make_user, tree, community):
     posted = awards.record_award(awarder, resident, points="1", reason="好人好事",
                                  evidence_note="说明")
     objection = awards.raise_objection(staff, posted, "情况不属实")
+    shift_ids = _shift_targets(awarder, grid, resident)
     db.session.commit()
-    return {"user_id": resident.id, "staff_id": staff.id, "grant_id": staff.grants[0].id,
+    return {**shift_ids, "user_id": resident.id, "staff_id": staff.id,
+            "grant_id": staff.grants[0].id,
             "membership_id": membership.id, "grid_id": grid.id, "award_id": award.id,
             "objection_id": objection.id,
             "rule_id": db.session.scalar(select(PointsRule.id).limit(1))}
+
+
+def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
+    """An activity, a weekly template, a shift and a resident's sign-up in `grid`."""
+    from datetime import time, timedelta
+
+    from portal.shifts import activities, recurring, signups
+    from portal.types import utcnow
+
+    activity = activities.create_activity(coordinator, title="桥头市场周六执勤", zone=grid)
+    start = utcnow() + timedelta(days=2)
+    shift = activities.add_shift(coordinator, activity, start_dt=start,
+                                 end_dt=start + timedelta(hours=4), capacity=5)
+    template, _shifts = recurring.create_template(coordinator, activity, weekday=5,
+                                                  start_time=time(7), end_time=time(11),
+                                                  capacity=3, weeks_ahead=1)
+    signup = signups.sign_up(resident, shift)
+    from portal.teams import services as teams
+
+    team = teams.create_team(coordinator, name="七色花志愿服务队", zone=grid)
+    member = teams.apply(resident, team, "周六有空")
+    return {"activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
+            "signup_id": signup.id, "team_id": team.id, "member_id": member.id,
+            "token": "x" * 30}
 
 
 def _denied(response, role) -> bool:

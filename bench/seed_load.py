@@ -1,0 +1,42 @@
+"""Extra rows for the benchmark: 60 upcoming shifts with posts and sign-ups, so the shift list
+shows full pages. Run after seed-demo, against the benchmark's database only."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.accounts.models import User  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.shifts import activities, signups  # noqa: E402
+from portal.shifts.models import Activity  # noqa: E402
+from portal.types import utcnow  # noqa: E402
+
+
+def main() -> None:
+    app = create_app()
+    with app.app_context():
+        coordinator = db.session.scalar(select(User).where(User.phone == "13900000003"))
+        activity = db.session.scalar(select(Activity).order_by(Activity.id))
+        residents = list(db.session.scalars(select(User).order_by(User.id)))
+        start = utcnow() + timedelta(hours=6)
+        for i in range(60):
+            begins = start + timedelta(hours=5 * i)
+            shift = activities.add_shift(
+                coordinator, activity, start_dt=begins, end_dt=begins + timedelta(hours=3),
+                capacity=None, place=f"桥头市场 {i % 4 + 1} 号口",
+                posts=[("消防巡查", 2), ("交通疏导", 3), ("停车秩序", 2)])
+            for j, resident in enumerate(residents[i % 3: i % 3 + 4]):
+                signups.sign_up(resident, shift, post_id=shift.posts[j % 3].id,
+                                now=begins - timedelta(days=1))
+        db.session.commit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Shift forms (shape only; the rules live in activities.py, signups.py and recurring.py)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import NumberRange, Optional
+
+from portal.accounts.forms import PhoneField
+from portal.forms import int_or_zero, max_length, options, required
+from portal.shifts.recurring import WEEKDAYS
+
+NUMBER = {"inputmode": "numeric"}
+#: empty post rows shown for adding posts
+POST_ROWS = 4
+
+
+def _number(label, default=None, description=None, low=0, high=500):
+    return IntegerField(label, default=default, description=description,
+                        validators=[Optional(), NumberRange(low, high, message=_l(
+                            "请填 %(min)s 到 %(max)s 之间的整数。"))],
+                        render_kw=NUMBER)
+
+
+class FilterForm(FlaskForm):
+    """The shift list's filters, read from the query string (no CSRF on a GET)."""
+
+    class Meta:
+        csrf = False
+
+    day = DateField(_l("从哪天起"), validators=[Optional()])
+    zone = SelectField(_l("地点"), coerce=int_or_zero, validate_choice=False)
+    team = SelectField(_l("队伍"), coerce=int_or_zero, validate_choice=False)
+    free = BooleanField(_l("只看还有名额的"))
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("活动名称"), validators=[required(), max_length(80)],
+                        description=_l("例如：桥头市场周六执勤"))
+    description = TextAreaField(_l("活动说明"), validators=[max_length(2000)],
+                                description=_l("做什么、注意事项、穿什么、带什么。"))
+    zone = SelectField(_l("所属社区或网格"), coerce=int_or_zero, validate_choice=False)
+    team = SelectField(_l("只限队伍（新班次默认）"), coerce=int_or_zero, validate_choice=False)
+    points_rule = SelectField(_l("积分规则（新班次默认）"), coerce=int_or_zero,
+                              validate_choice=False)
+    signup_window_days = _number(_l("提前几天开放报名"), 14, low=0, high=365)
+    cancel_cutoff_hours = _number(_l("开始前几小时停止网上取消"), 3, low=0, high=168)
+
+
+class PostForm(Form):
+    name = StringField(_l("岗位名称"), validators=[max_length(40)])
+    capacity = _number(_l("人数"), low=1, high=500)
+
+
+class _PlaceFields:
+    capacity = _number(_l("名额"), description=_l("设置了岗位时，名额是各岗位人数之和。"),
+                       low=1, high=500)
+    zone = SelectField(_l("地点（网格）"), coerce=int_or_zero, validate_choice=False)
+    place = StringField(_l("集合地点"), validators=[max_length(100)],
+                        description=_l("例如：桥头市场东入口"))
+    team = SelectField(_l("只限队伍"), coerce=int_or_zero, validate_choice=False)
+    points_rule = SelectField(_l("积分规则"), coerce=int_or_zero, validate_choice=False)
+    posts = FieldList(FormField(PostForm), min_entries=POST_ROWS)
+
+
+class ShiftForm(_PlaceFields, FlaskForm):
+    day = DateField(_l("日期"), validators=[required()])
+    start = TimeField(_l("开始时间"), validators=[required()])
+    end = TimeField(_l("结束时间"), validators=[required()])
+
+
+class TemplateForm(_PlaceFields, FlaskForm):
+    weekday = SelectField(_l("每周几"), coerce=int_or_zero, validate_choice=False,
+                          choices=options(enumerate(WEEKDAYS)))
+    start = TimeField(_l("开始时间"), validators=[required()])
+    end = TimeField(_l("结束时间"), validators=[required()])
+    weeks_ahead = _number(_l("提前生成几周"), 4, low=1, high=26)
+    is_active = BooleanField(_l("继续生成新班次"), default=True)
+    signed_up = RadioField(
+        _l("已经有人报名的班次"), validate_choice=False,
+        choices=options([("keep", _l("保持不变")),
+                         ("apply", _l("一并修改，并通知报名的人"))]))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("原因"), validators=[required(), max_length(200)])
+
+
+class AddVolunteerForm(FlaskForm):
+    phone = PhoneField(_l("志愿者手机号码"), validators=[required()])
+    post = SelectField(_l("岗位"), coerce=int_or_zero, validate_choice=False)
+    reason = StringField(_l("原因"), validators=[required(), max_length(200)],
+                         description=_l("例如：电话报名、现场补位"))
+
+
+class AssignForm(FlaskForm):
+    post = SelectField(_l("岗位"), coerce=int_or_zero, validate_choice=False)
+    duty_area = StringField(_l("责任区"), validators=[max_length(60)],
+                            description=_l("例如：桥头东段 1–20 号摊位"))
+
+
+def post_rows(form) -> list[tuple[str, int | None]]:
+    return [(entry.form.name.data, entry.form.capacity.data) for entry in form.posts]
