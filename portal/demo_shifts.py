@@ -74,7 +74,8 @@ def seed_shifts() -> None:
 
     visits = activities.create_activity(
         coordinator, title="七色花助老上门理发", zone=_zone("DC-XA"), team=team,
-        points_rule=fixed, description="为新安小区独居老人上门理发、量血压。限七色花志愿服务队队员。")
+        points_rule=fixed,
+        description="为新安小区独居老人上门理发、量血压。限七色花志愿服务队队员。")
     sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
     activities.add_shift(coordinator, visits, start_dt=to_utc(sunday, time(9)),
                          end_dt=to_utc(sunday, time(11, 30)), capacity=3,

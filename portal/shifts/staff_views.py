@@ -173,6 +173,7 @@ def edit_shift(shift_id: int):
     if request.method == "GET":
         start, end = local(shift.start_dt), local(shift.end_dt)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+        form.zone.data = shift.zone_id
         form.team.data, form.points_rule.data = shift.team_id or 0, shift.points_rule_id or 0
         _fill_posts(form, [(p.name, p.capacity) for p in shift.posts])
     if form.validate_on_submit():
@@ -233,6 +234,7 @@ def edit_template(template_id: int):
     _fill_place_choices(form, template.activity)
     if request.method == "GET":
         form.start.data, form.end.data = template.start_time, template.end_time
+        form.zone.data = template.zone_id
         form.team.data, form.points_rule.data = template.team_id or 0, \
             template.points_rule_id or 0
         _fill_posts(form, [(p["name"], p["capacity"]) for p in template.posts])

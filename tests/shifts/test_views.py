@@ -190,3 +190,21 @@ def test_shift_form_with_bad_times_shows_a_message(client, auth, coordinator, ac
         "zone": tree.xinan_grid.id})
     assert response.status_code == 200
     assert "结束时间要晚于开始时间" in response.get_data(as_text=True)
+
+
+def test_edit_forms_show_the_current_place(client, auth, coordinator, activity, make_shift,
+                                           tree):
+    from datetime import time
+
+    from portal.shifts import recurring
+
+    shift = make_shift(zone=tree.xinan_building)
+    template, _shifts = recurring.create_template(
+        coordinator, activity, weekday=5, start_time=time(7), end_time=time(11), capacity=3,
+        zone=tree.xinan_grid, weeks_ahead=1)
+    db.session.commit()
+    auth.login(coordinator)
+    html = client.get(f"/staff/shifts/{shift.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{tree.xinan_building.id}">' in html
+    html = client.get(f"/staff/shifts/templates/{template.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{tree.xinan_grid.id}">' in html
