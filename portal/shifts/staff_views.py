@@ -139,6 +139,9 @@ def _fill_place_choices(form, activity: Activity) -> None:
 
 
 def _fill_posts(form, posts) -> None:
+    """Every existing post gets a row (so saving never drops one), plus two blank rows."""
+    while len(form.posts) < len(posts) + 2:
+        form.posts.append_entry()
     for entry, post in zip(form.posts, posts, strict=False):
         entry.form.name.data, entry.form.capacity.data = post[0], post[1]
 

@@ -208,3 +208,12 @@ def test_edit_forms_show_the_current_place(client, auth, coordinator, activity, 
     assert f'<option selected value="{tree.xinan_building.id}">' in html
     html = client.get(f"/staff/shifts/templates/{template.id}/edit").get_data(as_text=True)
     assert f'<option selected value="{tree.xinan_grid.id}">' in html
+
+
+def test_editing_a_shift_with_many_posts_keeps_them_all(client, auth, coordinator, make_shift):
+    posts = [("消防巡查", 2), ("交通疏导", 3), ("停车秩序", 2), ("摊位引导", 1), ("垃圾清运", 1)]
+    shift = make_shift(capacity=None, posts=posts)
+    auth.login(coordinator)
+    html = client.get(f"/staff/shifts/{shift.id}/edit").get_data(as_text=True)
+    assert 'name="posts-4-name"' in html and 'value="垃圾清运"' in html
+    assert 'name="posts-6-name"' in html  # two blank rows to add more
