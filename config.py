@@ -86,6 +86,10 @@ class Config:
     NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", "90"))
     #: `flask send-reminders` reminds volunteers of shifts starting within this many hours
     REMINDER_HOURS_AHEAD = int(os.environ.get("REMINDER_HOURS_AHEAD", "24"))
+    #: self check-in opens this many minutes before a shift starts (and closes at its end)
+    CHECKIN_OPENS_MINUTES = int(os.environ.get("CHECKIN_OPENS_MINUTES", "30"))
+    #: a coordinator may reverse an attendance's credit within this many days
+    CREDIT_REVERSAL_DAYS = int(os.environ.get("CREDIT_REVERSAL_DAYS", "7"))
     #: "module:Class" of the SMS backend; the default only writes to the log
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.inbox.sms:LogSmsBackend")
 

@@ -74,6 +74,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.checkin.staff_views import bp as checkin_staff_bp
+    from portal.checkin.views import bp as checkin_bp
     from portal.inbox.views import bp as inbox_bp
     from portal.main.views import bp as main_bp
     from portal.points.staff_views import bp as points_staff_bp
@@ -96,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(teams_bp, url_prefix="/teams")
     app.register_blueprint(inbox_bp, url_prefix="/inbox")
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(checkin_staff_bp, url_prefix="/staff/checkin")
 
 
 def register_commands(app: Flask) -> None:

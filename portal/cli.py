@@ -1,4 +1,5 @@
-"""Command-line tools: seed-demo, create-admin, ledger verify, send-reminders, generate-shifts."""
+"""Command-line tools: seed-demo, create-admin, ledger verify, and the cron jobs
+(send-reminders, generate-shifts, close-shifts)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,16 @@ def register_cli(app: Flask) -> None:
         sent = send_reminders()
         db.session.commit()
         click.echo(f"reminders sent: {sent}")
+
+    @app.cli.command("close-shifts")
+    def close_shifts_command():
+        """Close forgotten check-outs of ended shifts and flag them for review (cron)."""
+        from portal.checkin.credit import close_shifts
+        from portal.extensions import db
+
+        closed = close_shifts()
+        db.session.commit()
+        click.echo(f"attendances closed: {closed}")
 
     @app.cli.command("generate-shifts")
     def generate_shifts_command():

@@ -2,6 +2,7 @@
 
 from portal.accounts.models import PartyMembership, RoleGrant, User
 from portal.audit import AuditEvent
+from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.inbox.models import Message
 from portal.points.award_models import Award, Objection
 from portal.points.models import HoursEntry, LedgerEntry, PointsAccount, PointsRule
@@ -17,7 +18,8 @@ from portal.teams.models import Team, TeamMember
 from portal.zones.models import Zone
 
 __all__ = [
-    "Activity", "AuditEvent", "Award", "CalendarFeed", "HoursEntry", "LedgerEntry", "Message",
-    "Objection", "PartyMembership", "PointsAccount", "PointsRule", "RoleGrant", "Shift",
-    "ShiftPost", "ShiftTemplate", "SignUp", "Team", "TeamMember", "User", "Zone",
+    "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
+    "HoursEntry", "LedgerEntry", "Message", "Objection", "PartyMembership", "PointsAccount",
+    "PointsRule", "RoleGrant", "ScanLog", "Shift", "ShiftPost", "ShiftTemplate", "SignUp", "Team",
+    "TeamMember", "User", "Zone",
 ]

@@ -131,6 +131,24 @@ ACCESS = {
     ("teams.edit", "POST", "/teams/new"): SHIFT_STAFF,
     ("teams.edit", "GET", "/teams/{team_id}/edit"): SHIFT_STAFF,
     ("teams.edit", "POST", "/teams/{team_id}/edit"): SHIFT_STAFF,
+    ("checkin.scanned", "GET", "/c/{token}"): EVERYONE,
+    ("checkin.confirm", "GET", "/checkin/{checkin_pass}"): LOGGED_IN,
+    ("checkin.submit", "POST", "/checkin/{checkin_pass}"): LOGGED_IN,
+    ("checkin.member_code", "GET", "/me/code"): LOGGED_IN,
+    ("checkin.member_code_svg", "GET", "/me/code.svg"): LOGGED_IN,
+    ("checkin.attendance", "GET", "/checkin/attendances/{attendance_id}"): SHIFT_STAFF,
+    ("checkin_staff.code", "GET", "/staff/checkin/{shift_id}/code"): SHIFT_STAFF,
+    ("checkin_staff.code_image", "GET", "/staff/checkin/{shift_id}/code.svg"): SHIFT_STAFF,
+    ("checkin_staff.poster", "GET", "/staff/checkin/{shift_id}/poster"): SHIFT_STAFF,
+    ("checkin_staff.poster_image", "GET", "/staff/checkin/{shift_id}/poster.png"): SHIFT_STAFF,
+    ("checkin_staff.issue_poster", "POST", "/staff/checkin/{shift_id}/poster"): SHIFT_STAFF,
+    ("checkin_staff.scan_page", "GET", "/staff/checkin/{shift_id}/scan"): SHIFT_STAFF,
+    ("checkin_staff.scan", "POST", "/staff/checkin/{shift_id}/scan"): SHIFT_STAFF,
+    ("checkin_staff.manual", "POST", "/staff/checkin/{shift_id}/manual"): SHIFT_STAFF,
+    ("checkin_staff.walk_in", "POST", "/staff/checkin/{shift_id}/walk-in"): SHIFT_STAFF,
+    ("checkin_staff.live", "GET", "/staff/checkin/{shift_id}/live"): SHIFT_STAFF,
+    ("checkin_staff.correct", "POST",
+     "/staff/checkin/attendances/{attendance_id}/confirm"): SHIFT_STAFF,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -165,6 +183,14 @@ OUT_OF_SCOPE = [
     ("POST", "/teams/members/{member_id}/remove"),
     ("GET", "/teams/{team_id}/edit"),
     ("POST", "/teams/{team_id}/edit"),
+    ("GET", "/staff/checkin/{shift_id}/code"),
+    ("GET", "/staff/checkin/{shift_id}/code.svg"),
+    ("POST", "/staff/checkin/{shift_id}/scan"),
+    ("POST", "/staff/checkin/{shift_id}/manual"),
+    ("GET", "/staff/checkin/{shift_id}/live"),
+    ("POST", "/staff/checkin/{shift_id}/poster"),
+    ("POST", "/staff/checkin/attendances/{attendance_id}/confirm"),
+    ("GET", "/checkin/attendances/{attendance_id}"),
 ]
 
 
@@ -234,7 +260,15 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
 
     team = teams.create_team(coordinator, name="七色花志愿服务队", zone=grid)
     member = teams.apply(resident, team, "周六有空")
-    return {"activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
+    from portal.checkin import codes
+    from portal.checkin.models import Attendance
+
+    attendance = Attendance(signup_id=signup.id, shift_id=shift.id, user_id=resident.id,
+                            checkin_dt=start, checkin_method="manual")
+    db.session.add(attendance)
+    db.session.flush()
+    return {"attendance_id": attendance.id,
+            "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),"activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
             "signup_id": signup.id, "team_id": team.id, "member_id": member.id,
             "token": "x" * 30}
 

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: opt-in: appear (name masked) on the hours leaderboard of one's community
     is_on_leaderboard: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: random, opaque: what a member code carries instead of any personal data
+    member_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     home_zone: Mapped[Zone] = relationship()
     created_by: Mapped[User | None] = relationship(remote_side=[id])

@@ -56,12 +56,12 @@ def _insert_once(entry: HoursEntry) -> HoursEntry:
 
 
 def credit_hours(user_id: int, served_minutes: int, *, source_type: str, source_id: int,
-                 actor=None, memo: str = "") -> HoursEntry:
-    """Record service time for a source, exactly once."""
+                 actor=None, memo: str = "", key: str | None = None) -> HoursEntry:
+    """Record service time for a source, exactly once (per `key`, by default per source)."""
     return _insert_once(HoursEntry(
         user_id=user_id, served_minutes=served_minutes,
         credited_minutes=round_minutes(served_minutes), source_type=source_type,
-        source_id=source_id, idempotency_key=f"{source_type}:{source_id}:hours",
+        source_id=source_id, idempotency_key=key or f"{source_type}:{source_id}:hours",
         actor_id=getattr(actor, "id", None), memo=memo[:200],
     ))
 

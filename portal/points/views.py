@@ -19,6 +19,7 @@ bp = Blueprint("points", __name__)
 #: where a passbook entry links to, by source type; later features add theirs here
 SOURCE_LINKS = {
     "award": lambda source_id: url_for("points.award_detail", award_id=source_id),
+    "attendance": lambda source_id: url_for("checkin.attendance", attendance_id=source_id),
 }
 
 

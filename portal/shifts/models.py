@@ -32,6 +32,7 @@ class Activity(db.Model):
     __table_args__ = (
         CheckConstraint("signup_window_days BETWEEN 0 AND 365", name="window_days"),
         CheckConstraint("cancel_cutoff_hours BETWEEN 0 AND 168", name="cutoff_hours"),
+        CheckConstraint("credit_on IN ('checkout', 'confirmation')", name="credit_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,9 @@ class Activity(db.Model):
     signup_window_days: Mapped[int] = mapped_column(default=14)
     #: residents may cancel until this many hours before the start
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=3)
+    #: when attendance credits hours and points: "checkout" (default) or "confirmation"
+    credit_on: Mapped[str] = mapped_column(String(16), default="checkout",
+                                           server_default="checkout")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -130,6 +134,8 @@ class Shift(db.Model):
     template_id: Mapped[int | None] = mapped_column(ForeignKey("shift_templates.id"),
                                                     index=True)
     occurrence_date: Mapped[date | None] = mapped_column(Date)
+    #: the printed poster's secret; a new one revokes every poster printed before
+    poster_nonce: Mapped[str | None] = mapped_column(String(32))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     activity: Mapped[Activity] = relationship(back_populates="shifts")

@@ -34,6 +34,10 @@ class Zone(db.Model):
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
     #: retired zones keep their history but take no new residents, children or shifts
     is_retired: Mapped[bool] = mapped_column(default=False)
+    #: optional geofence for self check-in: centre (WGS-84) and radius in metres
+    geo_lat: Mapped[float | None]
+    geo_lng: Mapped[float | None]
+    geo_radius_m: Mapped[int | None]
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Zone | None] = relationship(remote_side=[id], back_populates="children")

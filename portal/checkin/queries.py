@@ -1,0 +1,55 @@
+"""Read-side queries for the live roster and the scan desk: fixed statement counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.checkin.models import Attendance, ScanLog
+from portal.extensions import db
+from portal.shifts.models import Shift, SignUp
+
+FAILURES = ("not_signed_up", "too_early", "too_late", "expired_code", "invalid_code",
+            "shift_cancelled", "not_checked_in", "outside_area")
+
+
+@dataclass
+class BoardRow:
+    signup: SignUp
+    attendance: Attendance | None
+
+    @property
+    def state(self) -> str:
+        """in | out | waiting | no_show"""
+        if self.attendance is not None:
+            return "out" if self.attendance.checkout_dt else "in"
+        return "no_show" if self.signup.no_show_dt else "waiting"
+
+
+def board(shift: Shift, now: datetime) -> list[BoardRow]:
+    """Every confirmed volunteer with their attendance (and its corrections), two statements."""
+    signups = list(db.session.scalars(
+        select(SignUp).where(SignUp.shift_id == shift.id, SignUp.status == "confirmed")
+        .options(joinedload(SignUp.user), joinedload(SignUp.post)).order_by(SignUp.queue_seq)))
+    attendances = {a.signup_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.shift_id == shift.id)
+        .options(selectinload(Attendance.corrections)))}
+    return [BoardRow(s, attendances.get(s.id)) for s in signups]
+
+
+def counts(shift: Shift) -> dict[str, int]:
+    confirmed = db.session.scalar(select(func.count(SignUp.id)).where(
+        SignUp.shift_id == shift.id, SignUp.status == "confirmed")) or 0
+    checked_in, checked_out = db.session.execute(
+        select(func.count(Attendance.id), func.count(Attendance.checkout_dt))
+        .where(Attendance.shift_id == shift.id)).one()
+    return {"confirmed": confirmed, "in": checked_in, "out": checked_out}
+
+
+def recent_failures(shift: Shift, limit: int = 20) -> list[ScanLog]:
+    return list(db.session.scalars(
+        select(ScanLog).where(ScanLog.shift_id == shift.id, ScanLog.outcome.in_(FAILURES))
+        .options(joinedload(ScanLog.user)).order_by(ScanLog.id.desc()).limit(limit)))

@@ -1,0 +1,164 @@
+"""Check-in pages: scan → (log in) → 签到成功; forged codes; the coordinator's desk; posters."""
+
+import io
+import json
+from datetime import timedelta
+
+import zxingcpp
+from PIL import Image
+from sqlalchemy import func, select
+
+from portal.checkin import codes, members
+from portal.checkin.models import Attendance, ScanLog
+from portal.extensions import db
+from portal.types import utcnow
+from tests.conftest import PASSWORD
+
+
+def code_path(shift) -> str:
+    return f"/c/{codes.shift_token(shift.id, utcnow())}"
+
+
+def test_anonymous_scan_logs_in_and_lands_back_on_the_check_in(client, live_shift, volunteer):
+    response = client.get(code_path(live_shift))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    back = client.post(response.headers["Location"],
+                       data={"phone": volunteer.phone, "password": PASSWORD})
+    assert back.status_code == 302 and "/checkin/" in back.headers["Location"]
+    page = client.get(back.headers["Location"]).get_data(as_text=True)
+    assert "确认签到" in page and "桥头市场周六执勤" in page
+    html = client.post(back.headers["Location"]).get_data(as_text=True)
+    assert "签到成功" in html
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+
+
+def test_scanning_again_shows_the_record_then_checks_out(client, auth, live_shift, volunteer):
+    auth.login(volunteer)
+    target = client.get(code_path(live_shift)).headers["Location"]
+    assert "签到成功" in client.post(target).get_data(as_text=True)
+    page = client.get(client.get(code_path(live_shift)).headers["Location"])
+    assert "您已于" in page.get_data(as_text=True) and "确认签退" in page.get_data(as_text=True)
+
+
+def test_forged_and_garbage_codes_are_refused_in_chinese_and_logged(client, auth, live_shift,
+                                                                   volunteer):
+    auth.login(volunteer)
+    token = codes.shift_token(live_shift.id, utcnow())
+    forged = token.replace(f"s.{live_shift.id}.", f"s.{live_shift.id + 1}.")
+    old = codes.shift_token(live_shift.id, utcnow() - timedelta(minutes=5))
+    for path, words in ((f"/c/{forged}", "二维码无效"), (f"/c/{old}", "二维码已过期"),
+                        ("/c/" + "A" * 3000, "二维码无效"), ("/c/%00%ff", "二维码无效"),
+                        ("/c/../../etc/passwd", None)):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        if words:
+            assert words in response.get_data(as_text=True)
+    outcomes = db.session.scalars(select(ScanLog.outcome)).all()
+    assert outcomes.count("invalid_code") >= 3 and "expired_code" in outcomes
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+    assert client.get("/checkin/not-a-pass").status_code == 404
+
+
+def test_coordinator_desk_answers_json_for_the_camera_and_usb(client, auth, live_shift,
+                                                              volunteer, coordinator):
+    token = members.member_code(volunteer)
+    db.session.commit()
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/scan"
+    first = client.post(url, data={"code": token}, headers={"Accept": "application/json"})
+    again = client.post(url, data={"code": token}, headers={"Accept": "application/json"})
+    assert json.loads(first.data)["title"] == "签到成功"
+    assert json.loads(again.data)["outcome"] == "already_checked_in"
+    html = client.post(url, data={"code": "junk\x00"}).get_data(as_text=True)
+    assert "二维码无效" in html  # without JavaScript: the page itself shows it
+    out = client.post(url + "?mode=out", data={"code": token},
+                      headers={"Accept": "application/json"})
+    assert json.loads(out.data)["title"] == "签退成功"
+
+
+def test_manual_look_up_without_a_reason_changes_nothing(client, auth, live_shift, volunteer,
+                                                         coordinator):
+    auth.login(coordinator)
+    html = client.post(f"/staff/checkin/{live_shift.id}/manual",
+                       data={"phone": volunteer.phone, "reason": ""}).get_data(as_text=True)
+    assert "请写明原因" in html
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+def test_shift_code_image_decodes_to_the_permanent_path(client, auth, live_shift, coordinator,
+                                                        app):
+    auth.login(coordinator)
+    png = client.get(f"/staff/checkin/{live_shift.id}/code.png").data
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert found.text.startswith(f"{app.config['BASE_URL']}/c/s.{live_shift.id}.")
+    svg = client.get(f"/staff/checkin/{live_shift.id}/code.svg")
+    assert svg.mimetype == "image/svg+xml" and svg.headers["Cache-Control"] == \
+        "private, no-store"
+
+
+def test_poster_is_issued_reissued_and_old_ones_refused(client, auth, live_shift, coordinator,
+                                                       volunteer):
+    auth.login(coordinator)
+    client.post(f"/staff/checkin/{live_shift.id}/poster", data={"action": "issue"})
+    first = zxingcpp.read_barcodes(Image.open(io.BytesIO(
+        client.get(f"/staff/checkin/{live_shift.id}/poster.png").data)))[0].text
+    client.post(f"/staff/checkin/{live_shift.id}/poster", data={"action": "issue"})
+    second = zxingcpp.read_barcodes(Image.open(io.BytesIO(
+        client.get(f"/staff/checkin/{live_shift.id}/poster.png").data)))[0].text
+    assert first != second and "/c/p." in second
+    auth.logout()
+    auth.login(volunteer)
+    path = first.split("portal.test", 1)[1]
+    target = client.get(path).headers["Location"]
+    assert "二维码无效" in client.post(target).get_data(as_text=True)
+    target = client.get(second.split("portal.test", 1)[1]).headers["Location"]
+    assert "签到成功" in client.post(target).get_data(as_text=True)
+
+
+def test_the_passbook_links_the_credit_to_the_shift(client, auth, live_shift, volunteer):
+    from portal.checkin import services
+
+    start = live_shift.start_dt
+    services.check_in(volunteer, live_shift, method="shift_code", now=start)
+    result = services.check_out(volunteer, live_shift, method="shift_code",
+                                now=start + timedelta(hours=2))
+    db.session.commit()
+    auth.login(volunteer)
+    html = client.get("/points/").get_data(as_text=True)
+    assert "志愿服务：桥头市场周六执勤" in html and "+2 分" in html
+    assert f'href="/checkin/attendances/{result.attendance.id}"' in html
+    record = client.get(f"/checkin/attendances/{result.attendance.id}").get_data(as_text=True)
+    assert "2 小时" in record and f'href="/shifts/{live_shift.id}"' in record
+    assert "2" in client.get("/points/hours").get_data(as_text=True)
+
+
+def test_live_board_query_count_does_not_grow(client, auth, live_shift, coordinator, make_user,
+                                              volunteer, count_queries):
+    from portal.checkin import services
+    from portal.shifts import signups
+
+    services.check_in(volunteer, live_shift, method="shift_code")
+    db.session.commit()
+    auth.login(coordinator)
+    with count_queries() as few:
+        client.get(f"/staff/checkin/{live_shift.id}/live")
+    for _ in range(8):
+        user = make_user()
+        signups.sign_up(user, live_shift)
+        services.check_in(user, live_shift, method="shift_code")
+    db.session.commit()
+    with count_queries() as many:
+        html = client.get(f"/staff/checkin/{live_shift.id}/live").get_data(as_text=True)
+    assert html.count('data-testid="live-row"') == 9
+    assert many.count == few.count
+
+
+def test_close_shifts_command_is_idempotent(runner, live_shift, volunteer):
+    from portal.checkin import services
+
+    services.check_in(volunteer, live_shift, method="shift_code", now=live_shift.start_dt)
+    live_shift.end_dt = utcnow() - timedelta(minutes=1)
+    live_shift.start_dt = live_shift.end_dt - timedelta(hours=2)
+    db.session.commit()
+    assert "closed: 1" in runner.invoke(args=["close-shifts"]).output
+    assert "closed: 0" in runner.invoke(args=["close-shifts"]).output
