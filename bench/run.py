@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import socket
@@ -41,12 +42,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(env: dict) -> None:
+def prepare(env: dict) -> dict:
     flask = [str(BIN / "flask"), "--app", "portal"]
     for args in (["compile-translations"], ["db", "upgrade"], ["seed-demo"]):
         subprocess.run(flask + args, env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([sys.executable, str(ROOT / "bench" / "seed_load.py")], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "seed_load.py")], env=env,
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fetch(port: int, path: str, cookie: str) -> tuple[str, str | None, str]:
+    """GET with the cookie; returns the cookie as updated by the response (the session
+    carries the CSRF token), the redirect target, and the body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _sep, rest = header.partition("=")
+        jar[name] = rest.split(";", 1)[0]
+    return "; ".join(f"{k}={v}" for k, v in jar.items()), response.getheader("Location"), body
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    return found.group(1)
+
+
+def check_in_targets(env: dict, info: dict, port: int, resident: str, coordinator: str):
+    """(label, path, cookie, body, accept) for the self check-in and the coordinator's scan."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from portal import create_app
+    from portal.checkin import codes
+    from portal.types import utcnow
+
+    with create_app().app_context():
+        token = codes.shift_token(info["live_shift_id"], utcnow())
+        member = codes.member_token(info["member_key"], utcnow())
+    resident, location, _body = fetch(port, f"/c/{token}", resident)
+    target = re.sub(r"^https?://[^/]+", "", location)
+    resident, _l, page = fetch(port, target, resident)
+    self_body = urlencode({"csrf_token": csrf_of(page)})
+    scan_path = f"/staff/checkin/{info['live_shift_id']}/scan"
+    coordinator, _l, page = fetch(port, scan_path, coordinator)
+    scan_body = urlencode({"csrf_token": csrf_of(page), "code": member})
+    return [
+        ("self check-in (POST /checkin/<pass>), repeat scans", target, resident, self_body,
+         "text/html"),
+        ("coordinator scan (POST /staff/checkin/<id>/scan, JSON)", scan_path, coordinator,
+         scan_body, "application/json"),
+    ]
 
 
 def login(port: int, phone: str, password: str) -> str:
@@ -68,7 +116,8 @@ def login(port: int, phone: str, password: str) -> str:
     return "; ".join(cookies)
 
 
-def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float):
+def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float,
+          body: str | None = None, accept: str = "text/html"):
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -77,11 +126,15 @@ def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         headers = {"Cookie": cookie} if cookie else {}
+        headers["Accept"] = accept
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         mine = []
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request("POST" if body is not None else "GET", path, body=body,
+                             headers=headers)
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -135,7 +188,7 @@ def main() -> None:
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
             engine.dispose()
-        prepare(env)
+        info = prepare(env)
         port = free_port()
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", "4",
@@ -149,6 +202,7 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.1)
             cookie = login(port, "13900000001", "demo1234")
+            coordinator = login(port, "13900000003", "demo1234")
             database = "PostgreSQL" if "postgresql" in env["DATABASE_URL"] else "SQLite"
             print(f"\n{database}, gunicorn {args.workers} workers x 4 threads, "
                   f"{args.clients} clients, {args.seconds:g} s each, {os.cpu_count()} cores\n")
@@ -158,6 +212,13 @@ def main() -> None:
                 drive(port, path, cookie if needs_login else None, 4, 1)  # warm up
                 r = drive(port, path, cookie if needs_login else None, args.clients,
                           args.seconds)
+                print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+                      f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
+            # Made just before use: the member code rotates every minute.
+            for label, path, who, body, accept in check_in_targets(env, info, port, cookie,
+                                                                    coordinator):
+                drive(port, path, who, 4, 1, body, accept)  # warm up
+                r = drive(port, path, who, args.clients, args.seconds, body, accept)
                 print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
                       f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
         finally:

@@ -3,6 +3,7 @@ shows full pages. Run after seed-demo, against the benchmark's database only."""
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -35,7 +36,20 @@ def main() -> None:
             for j, resident in enumerate(residents[i % 3: i % 3 + 4]):
                 signups.sign_up(resident, shift, post_id=shift.posts[j % 3].id,
                                 now=begins - timedelta(days=1))
+        # A shift under way, for the check-in paths: every demo resident is on it.
+        from portal.checkin import members
+
+        begins = utcnow() - timedelta(hours=1)
+        live = activities.build_shift(activity, start_dt=begins, end_dt=begins + timedelta(hours=4),
+                                      capacity=50, zone=activity.zone, place="桥头市场东入口",
+                                      posts=[], team=None, points_rule=None)
+        db.session.flush()
+        for resident in residents:
+            signups._place(live, resident.id, None, begins - timedelta(days=1))
+        wang = db.session.scalar(select(User).where(User.phone == "13900000001"))
+        key = members.member_key(wang)
         db.session.commit()
+        print(json.dumps({"live_shift_id": live.id, "member_key": key}))
 
 
 if __name__ == "__main__":

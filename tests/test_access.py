@@ -268,7 +268,8 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
     db.session.add(attendance)
     db.session.flush()
     return {"attendance_id": attendance.id,
-            "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),"activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
+            "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),
+            "activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
             "signup_id": signup.id, "team_id": team.id, "member_id": member.id,
             "token": "x" * 30}
 

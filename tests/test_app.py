@@ -153,3 +153,12 @@ def test_no_external_assets(client):
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
+
+
+def test_a_nul_byte_in_any_form_is_a_clear_400(client, auth, make_user):
+    resident = make_user()
+    auth.login(resident)
+    response = client.post("/me", data={"name": "王\x00秀英", "home_zone": "1"})
+    assert response.status_code == 400
+    assert "提交的内容无法处理" in response.get_data(as_text=True)
+    assert client.get("/shifts/?day=%00").status_code == 400

@@ -106,9 +106,14 @@ def read_member_code(token: str, now: datetime) -> str:
     return first
 
 
+def printable(text: str, limit: int) -> str:
+    """Text safe to store: no NUL or other control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in (text or "")[:limit * 4] if ch.isprintable())[:limit]
+
+
 def excerpt(token: str) -> str:
     """What the scan log keeps of a code: its first characters, never a live code whole."""
-    return (token or "")[:20]
+    return printable(token, 20)
 
 
 def _passes() -> URLSafeTimedSerializer:

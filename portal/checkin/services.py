@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import policy
 from portal.checkin import credit
-from portal.checkin.codes import CodeError, ShiftCode, excerpt, read_member_code
+from portal.checkin.codes import CodeError, ShiftCode, excerpt, printable, read_member_code
 from portal.checkin.models import Attendance, ScanLog
 from portal.extensions import db
 from portal.shifts.models import Shift, SignUp
@@ -42,8 +43,8 @@ class ScanResult:
 def log_scan(outcome: str, *, method: str, shift_id: int | None = None, user_id=None,
              actor=None, code: str = "", note: str = "", user_agent: str = "") -> ScanLog:
     row = ScanLog(shift_id=shift_id, user_id=user_id, actor_id=getattr(actor, "id", None),
-                  method=method, outcome=outcome, code_excerpt=excerpt(code), note=note[:500],
-                  user_agent=(user_agent or "")[:255])
+                  method=method, outcome=outcome, code_excerpt=excerpt(code),
+                  note=printable(note, 500), user_agent=printable(user_agent, 255))
     db.session.add(row)
     db.session.flush()
     if outcome not in ("ok", "already_checked_in", "checked_out"):
@@ -58,6 +59,23 @@ def confirmed_signup(user_id: int, shift_id: int, lock: bool = False) -> SignUp 
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(stmt)
+
+
+def _signup_and_attendance(user_id: int, shift_id: int):
+    """The confirmed sign-up, locked (the check-in's serialisation point), and its attendance
+    if any, in one round trip.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: check-ins still queue on it, but the foreign-key
+    checks of other inserts (KEY SHARE on this row) do not, which under load otherwise made
+    PostgreSQL deadlock.
+    """
+    row = db.session.execute(
+        select(SignUp, Attendance).outerjoin(Attendance, Attendance.signup_id == SignUp.id)
+        .where(SignUp.user_id == user_id, SignUp.shift_id == shift_id,
+               SignUp.status == "confirmed")
+        .with_for_update(of=SignUp, key_share=True)
+        .execution_options(populate_existing=True)).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def attendance_of(signup_id: int, lock: bool = False) -> Attendance | None:
@@ -113,29 +131,32 @@ def check_in(user, shift: Shift, *, method: str, actor=None, now: datetime | Non
     log = dict(method=method, shift_id=shift.id, user_id=user.id, actor=actor or user,
                code=code, note=note, user_agent=user_agent)
     refused = window_outcome(shift, now)
-    signup = None if refused else confirmed_signup(user.id, shift.id, lock=True)
+    signup, existing = (None, None) if refused else _signup_and_attendance(user.id, shift.id)
     if refused is None and signup is None:
         refused = "not_signed_up"
     if refused:
         log_scan(refused, **log)
         return ScanResult(refused, shift=shift, user=user)
-    existing = attendance_of(signup.id)
     if existing is not None:
         log_scan("already_checked_in", **log)
         return ScanResult("already_checked_in", shift=shift, user=user, attendance=existing)
     if method in ("shift_code", "poster") and not inside_fence(shift, location):
         log_scan("outside_area", **log)
         return ScanResult("outside_area", shift=shift, user=user)
-    try:
-        with db.session.begin_nested():
-            attendance = Attendance(signup_id=signup.id, shift_id=shift.id, user_id=user.id,
-                                    checkin_dt=now, checkin_method=method)
-            db.session.add(attendance)
-            db.session.flush()
-    except IntegrityError:  # a concurrent scan won: show its record
-        existing = attendance_of(signup.id)
+    # No savepoint here: its foreign-key check would re-lock the sign-up row from a
+    # subtransaction while other scans queue on that row, and PostgreSQL can deadlock on
+    # that. The row lock already serialises check-ins; ON CONFLICT is the backstop.
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = db.session.execute(
+        insert(Attendance).values(signup_id=signup.id, shift_id=shift.id, user_id=user.id,
+                                  checkin_dt=now, checkin_method=method, needs_review=False,
+                                  credit_round=1, created_dt=now)
+        .on_conflict_do_nothing(index_elements=["signup_id"]).returning(Attendance.id)
+    ).scalar()
+    attendance = attendance_of(signup.id)
+    if new_id is None:  # a concurrent scan won: show its record
         log_scan("already_checked_in", **log)
-        return ScanResult("already_checked_in", shift=shift, user=user, attendance=existing)
+        return ScanResult("already_checked_in", shift=shift, user=user, attendance=attendance)
     log_scan("ok", **log)
     return ScanResult("ok", shift=shift, user=user, attendance=attendance)
 
@@ -164,20 +185,19 @@ def check_out(user, shift: Shift, *, method: str, actor=None, now: datetime | No
     return ScanResult("ok", action="out", shift=shift, user=user, attendance=attendance)
 
 
-def self_scan(user, code: ShiftCode, *, now: datetime | None = None,
+def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None = None,
               location: tuple[float, float] | None = None, user_agent: str = "",
               raw: str = "") -> ScanResult:
-    """A volunteer who scanned a shift or poster code: check in, or out if already in."""
+    """A volunteer who scanned a shift or poster code: check in; a second scan shows the
+    record. Checking out is an explicit `action="out"` (the 签退 button), never a side
+    effect of scanning twice."""
     now = now or utcnow()
     shift = db.session.get(Shift, code.shift_id)
     if shift is None or (code.method == "poster" and code.nonce != shift.poster_nonce):
         log_scan("invalid_code", method=code.method, user_id=user.id, actor=user, code=raw,
                  user_agent=user_agent)
         return ScanResult("invalid_code", user=user)
-    signup = confirmed_signup(user.id, shift.id)
-    attendance = attendance_of(signup.id) if signup else None
-    if attendance is not None and attendance.checkout_dt is None and window_outcome(
-            shift, now) in (None, "too_late"):
+    if action == "out":
         return check_out(user, shift, method=code.method, now=now, code=raw,
                          user_agent=user_agent)
     return check_in(user, shift, method=code.method, now=now, code=raw, location=location,

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.accounts.models import User
@@ -36,7 +37,8 @@ PERMISSION = "shifts.manage"
 
 
 def _shift(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
+    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.zone),
+                                                     joinedload(Shift.activity)])
     if shift is None:
         abort(404)
     if not policy.can(current_user, PERMISSION, shift.zone):
@@ -108,14 +110,19 @@ def _mode() -> str:
     return "out" if (request.values.get("mode") == "out") else "in"
 
 
-def _respond(shift: Shift, result: services.ScanResult | None, error: str | None = None):
+def _respond(shift: Shift, result: services.ScanResult | None, error: str | None = None,
+             commit: bool = False):
+    """The result as JSON (camera, USB scanner) or as the page (no JavaScript). It is worded
+    before the commit, which would otherwise expire the rows and cost two more queries."""
+    described = describe_result(result) if result else None
+    if commit:
+        db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         if error:
             return jsonify(outcome="error", ok=False, title=error, detail="")
-        return jsonify(describe_result(result))
+        return jsonify(described)
     return render_template("checkin/staff/scan.html", shift=shift, mode=_mode(),
-                           result=describe_result(result) if result else None, error=error,
-                           counts=queries.counts(shift))
+                           result=described, error=error, counts=queries.counts(shift))
 
 
 @bp.get("/<int:shift_id>/scan")
@@ -131,8 +138,7 @@ def scan(shift_id: int):
     raw = (request.form.get("code") or "").strip()
     result = services.coordinator_scan(current_user, shift, raw, mode=_mode(),
                                        user_agent=_agent())
-    db.session.commit()
-    return _respond(shift, result)
+    return _respond(shift, result, commit=True)
 
 
 @bp.post("/<int:shift_id>/manual")
@@ -146,8 +152,7 @@ def manual(shift_id: int):
     except DomainError as error:
         db.session.rollback()
         return _respond(shift, None, error=str(error.message))
-    db.session.commit()
-    return _respond(shift, result)
+    return _respond(shift, result, commit=True)
 
 
 @bp.post("/<int:shift_id>/walk-in")
@@ -162,8 +167,7 @@ def walk_in(shift_id: int):
     except DomainError as error:
         db.session.rollback()
         return _respond(shift, None, error=str(error.message))
-    db.session.commit()
-    return _respond(shift, result)
+    return _respond(shift, result, commit=True)
 
 
 @bp.get("/<int:shift_id>/live")

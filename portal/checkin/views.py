@@ -3,6 +3,7 @@ resident's member code, and an attendance record."""
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.checkin import codes, members, qr, services
@@ -22,7 +23,10 @@ def _agent() -> str:
 
 
 def result_page(result: services.ScanResult, status: int = 200):
-    return render_template("checkin/result.html", result=result), status
+    """Render before committing: the commit would expire the rows the page reads."""
+    page = render_template("checkin/result.html", result=result)
+    db.session.commit()
+    return page, status
 
 
 @bp.get("/c/<path:token>")
@@ -35,7 +39,6 @@ def scanned(token: str):
         services.log_scan(error.code, method="shift_code",
                           user_id=current_user.id if current_user.is_authenticated else None,
                           code=token, user_agent=_agent())
-        db.session.commit()
         return result_page(services.ScanResult(error.code))
     target = url_for("checkin.confirm", value=codes.make_pass(code))
     if not current_user.is_authenticated:
@@ -45,7 +48,8 @@ def scanned(token: str):
 
 def _pass_or_404(value: str) -> tuple[codes.ShiftCode, Shift]:
     code = codes.read_pass(value)
-    shift = db.session.get(Shift, code.shift_id) if code else None
+    shift = db.session.get(Shift, code.shift_id, options=[
+        joinedload(Shift.zone), joinedload(Shift.activity)]) if code else None
     if shift is None:
         abort(404)
     return code, shift
@@ -76,9 +80,9 @@ def _location():
 @login_required
 def submit(value: str):
     code, _shift = _pass_or_404(value)
-    result = services.self_scan(current_user, code, location=_location(), user_agent=_agent())
-    db.session.commit()
-    return result_page(result)
+    action = "out" if request.form.get("action") == "out" else "in"
+    return result_page(services.self_scan(current_user, code, action=action,
+                                          location=_location(), user_agent=_agent()))
 
 
 @bp.get("/me/code")

@@ -18,9 +18,10 @@
     if (navigator.vibrate) navigator.vibrate(data.ok ? 80 : [60, 60, 60]);
   }
 
-  function send(code) {
+  function send(code, fromCamera) {
     var now = Date.now();
-    if (busy || !code || (code === lastCode && now - lastAt < 3000)) return;
+    // The camera sees the same code many times a second; a typed or USB scan is deliberate.
+    if (busy || !code || (fromCamera && code === lastCode && now - lastAt < 3000)) return;
     busy = true; lastCode = code; lastAt = now;
     var body = new FormData(form);
     body.set("code", code);
@@ -34,7 +35,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    send(input.value.trim());
+    send(input.value.trim(), false);
   });
 
   var start = document.querySelector("[data-camera-start]");
@@ -51,7 +52,7 @@
       })
       .then(function (decode) {
         (function tick() {
-          decode(video).then(function (text) { if (text) send(text); })
+          decode(video).then(function (text) { if (text) send(text, true); })
             .catch(function () {})
             .then(function () { setTimeout(tick, 250); });
         })();

@@ -198,8 +198,11 @@ def test_a_revoked_poster_is_refused(live_shift, volunteer, coordinator):
     assert services.self_scan(volunteer, code, raw=first).outcome == "invalid_code"
 
 
-def test_scanning_again_after_check_in_checks_out(live_shift, volunteer):
+def test_scanning_again_shows_the_record_and_check_out_is_explicit(live_shift, volunteer):
     code = codes.ShiftCode(live_shift.id, "shift_code")
     assert services.self_scan(volunteer, code).outcome == "ok"
-    result = services.self_scan(volunteer, code, now=live_shift.start_dt + timedelta(hours=1))
+    again = services.self_scan(volunteer, code, now=live_shift.start_dt + timedelta(hours=1))
+    assert again.outcome == "already_checked_in" and again.attendance.checkout_dt is None
+    result = services.self_scan(volunteer, code, action="out",
+                                now=live_shift.start_dt + timedelta(hours=1))
     assert (result.outcome, result.action) == ("ok", "out")

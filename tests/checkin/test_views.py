@@ -36,8 +36,11 @@ def test_scanning_again_shows_the_record_then_checks_out(client, auth, live_shif
     auth.login(volunteer)
     target = client.get(code_path(live_shift)).headers["Location"]
     assert "签到成功" in client.post(target).get_data(as_text=True)
-    page = client.get(client.get(code_path(live_shift)).headers["Location"])
-    assert "您已于" in page.get_data(as_text=True) and "确认签退" in page.get_data(as_text=True)
+    second = client.get(code_path(live_shift)).headers["Location"]
+    page = client.get(second).get_data(as_text=True)
+    assert "您已于" in page and 'value="out"' in page and "data-auto-checkin" not in page
+    assert "已经签到过了" in client.post(second).get_data(as_text=True)  # no accidental out
+    assert "签退成功" in client.post(second, data={"action": "out"}).get_data(as_text=True)
 
 
 def test_forged_and_garbage_codes_are_refused_in_chinese_and_logged(client, auth, live_shift,
