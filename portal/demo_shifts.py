@@ -43,6 +43,21 @@ def _team(coordinator: User) -> Team:
     return team
 
 
+def _seed_patrol_under_way(coordinator: User, rule, now) -> None:
+    """A fire-safety patrol that started half an hour before seeding, so QR check-in can be
+    tried at once: 王秀英, 李建国 and 刘强 are on it."""
+    patrol = activities.create_activity(
+        coordinator, title="新安小区消防安全巡查", zone=_zone("DC-XA-02"), points_rule=rule,
+        description="检查楼道堆物、电动车充电和消防通道，发现隐患拍照登记。")
+    begins = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
+    shift = activities.build_shift(patrol, start_dt=begins, end_dt=begins + timedelta(hours=4),
+                                   capacity=6, zone=_zone("DC-XA-02"), place="新安小区物业门口",
+                                   posts=[], team=None, points_rule=rule)
+    db.session.flush()
+    for phone in ("13900000001", "13900000002", "13900000012"):
+        signups._place(shift, _user(phone).id, None, begins - timedelta(days=1))
+
+
 def seed_shifts() -> None:
     coordinator = _user("13900000003")
     if db.session.scalar(select(Activity.id).where(Activity.title == "桥头市场周六执勤")):
@@ -82,6 +97,7 @@ def seed_shifts() -> None:
                          zone=_zone("DC-XA-02"), place="新安小区1栋楼下", team=team,
                          points_rule=fixed)
     db.session.flush()
+    _seed_patrol_under_way(coordinator, hourly, now)
 
     first = next((s for s in saturdays
                   if s.start_dt - timedelta(days=market.signup_window_days) <= now), None)

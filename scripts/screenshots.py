@@ -51,11 +51,18 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/me/calendar"),
     ("resident", "/inbox/"),
     ("resident", "/teams/"),
+    ("resident", "/me/code"),
+    ("resident", "/c/s.7.1.not-a-real-signature-000000000000000"),  # a forged code's page
     ("coordinator", "/staff/shifts/"),
     ("coordinator", "/staff/shifts/1/roster"),
     ("coordinator", "/staff/shifts/activities/1"),
     ("coordinator", "/staff/shifts/activities/1/shifts/new"),
     ("coordinator", "/staff/shifts/templates/1/edit"),
+    ("coordinator", "/staff/checkin/7/code"),  # 新安小区消防安全巡查, under way
+    ("coordinator", "/staff/checkin/7/scan"),
+    ("coordinator", "/staff/checkin/7/live"),
+    ("coordinator", "/staff/checkin/7/poster"),
+    ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),
     ("admin", "/staff/users"),

@@ -16,6 +16,17 @@ class ZoneForm(FlaskForm):
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
 
 
+class GeofenceForm(ZoneForm):
+    geo_lat = StringField(_l("签到范围：纬度"), validators=[max_length(20)],
+                          render_kw={"inputmode": "decimal"},
+                          description=_l("可不填。设了以后，自助扫码签到要在范围内。例如 25.4380"))
+    geo_lng = StringField(_l("签到范围：经度"), validators=[max_length(20)],
+                          render_kw={"inputmode": "decimal"}, description=_l("例如 119.0060"))
+    geo_radius_m = StringField(_l("签到范围：半径（米）"), validators=[max_length(6)],
+                               render_kw={"inputmode": "numeric"},
+                               description=_l("20 到 5000 米，例如 150"))
+
+
 class NewZoneForm(ZoneForm):
     kind = SelectField(_l("类型"), choices=options(KIND_LABELS.items()), validate_choice=False)
 

@@ -77,12 +77,32 @@ def create_zone(actor, *, parent: Zone | None, code: str, name: str, kind: str) 
     return zone
 
 
-def update_zone(actor, zone: Zone, *, name: str, code: str) -> Zone:
-    """Rename a zone or change its code."""
+def parse_fence(lat: str, lng: str, radius: str) -> tuple[float, float, int] | None:
+    """A geofence from three form fields: all blank clears it; otherwise all three, in range."""
+    parts = [(v or "").strip() for v in (lat, lng, radius)]
+    if not any(parts):
+        return None
+    bad = DomainError("bad_fence", _l("签到范围请同时填写纬度（-90 到 90）、经度（-180 到 180）"
+                                      "和半径（20 到 5000 米）。"), 400)
+    try:
+        values = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise bad from None
+    if not (-90 <= values[0] <= 90 and -180 <= values[1] <= 180 and 20 <= values[2] <= 5000):
+        raise bad
+    return values
+
+
+def update_zone(actor, zone: Zone, *, name: str, code: str,
+                fence: tuple[float, float, int] | None | bool = False) -> Zone:
+    """Rename a zone, change its code, and (when `fence` is given) set or clear its
+    self check-in geofence."""
     policy.check(actor, "zones.manage", zone)
     old = f"{zone.name}（{zone.code}）"
     zone.name = _check_name(name)
     zone.code = _check_code(code, exclude_id=zone.id)
+    if fence is not False:
+        zone.geo_lat, zone.geo_lng, zone.geo_radius_m = fence or (None, None, None)
     audit.record(actor, "zone.update", zone, f"区域 {old} 改为 {zone.name}（{zone.code}）", zone)
     db.session.flush()
     return zone

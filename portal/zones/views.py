@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.forms import options
 from portal.web import attempt
 from portal.zones import services
-from portal.zones.forms import MoveZoneForm, NewZoneForm, ZoneForm
+from portal.zones.forms import GeofenceForm, MoveZoneForm, NewZoneForm
 from portal.zones.models import Zone
 
 bp = Blueprint("zones", __name__)
@@ -53,11 +53,17 @@ def create():
     return render_template("zones/new.html", form=form, parent=parent)
 
 
+def _save(zone, form):
+    fence = services.parse_fence(form.geo_lat.data, form.geo_lng.data, form.geo_radius_m.data)
+    return services.update_zone(current_user, zone, name=form.name.data, code=form.code.data,
+                                fence=fence)
+
+
 @bp.route("/<int:zone_id>", methods=["GET", "POST"])
 @policy.require_permission("zones.manage")
 def edit(zone_id: int):
     zone = _zone_in_scope(zone_id)
-    form = ZoneForm(obj=zone)
+    form = GeofenceForm(obj=zone)
     move_form = MoveZoneForm(prefix="move")
     labels = services.zone_labels()
     move_form.parent.choices = options(
@@ -68,8 +74,7 @@ def edit(zone_id: int):
     if request.method == "GET":
         move_form.parent.data = zone.parent_id
     if form.validate_on_submit():
-        ok, _zone = attempt(services.update_zone, current_user, zone,
-                            name=form.name.data, code=form.code.data)
+        ok, _zone = attempt(_save, zone, form)
         if ok:
             flash(_("已保存。"), "success")
             return redirect(url_for("zones.edit", zone_id=zone.id))

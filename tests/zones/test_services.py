@@ -162,3 +162,23 @@ def test_zone_lists_are_in_tree_order_by_code_not_by_id_text(tree, make_user):
     assert ordered.index("DC-XA-02-01") < ordered.index("DC-XA-02-05") \
         < ordered.index("DC-XA-02-07") < ordered.index("DC-XA-02-09")
     assert ordered.index("DC-DM") < ordered.index("DC-XA") < ordered.index("DC-XA-02")
+
+
+def test_a_geofence_is_set_checked_and_cleared(make_user, tree):
+    import pytest
+
+    from portal.errors import DomainError
+    from portal.zones import services
+
+    admin = make_user("admin", zone=tree.xinan)
+    fence = services.parse_fence("25.4380", "119.0060", "150")
+    services.update_zone(admin, tree.xinan_grid, name=tree.xinan_grid.name,
+                         code=tree.xinan_grid.code, fence=fence)
+    assert (tree.xinan_grid.geo_lat, tree.xinan_grid.geo_radius_m) == (25.438, 150)
+    for bad in (("91", "119", "150"), ("25", "", "150"), ("25", "119", "5"), ("x", "y", "z")):
+        with pytest.raises(DomainError) as caught:
+            services.parse_fence(*bad)
+        assert caught.value.code == "bad_fence"
+    services.update_zone(admin, tree.xinan_grid, name=tree.xinan_grid.name,
+                         code=tree.xinan_grid.code, fence=services.parse_fence("", "", ""))
+    assert tree.xinan_grid.geo_radius_m is None
