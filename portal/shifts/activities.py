@@ -31,6 +31,12 @@ def _check_title(title: str) -> str:
     return title
 
 
+def _check_credit_on(credit_on: str) -> str:
+    if credit_on not in ("checkout", "confirmation"):
+        raise DomainError("bad_credit_on", _l("请选择入账方式。"), 400)
+    return credit_on
+
+
 def _check_rules(window_days: int, cutoff_hours: int) -> None:
     if not 0 <= window_days <= 365:
         raise DomainError("bad_window", _l("提前开放报名的天数为 0 到 365。"), 400)
@@ -50,7 +56,7 @@ def _check_rule(rule) -> None:
 
 def create_activity(actor, *, title: str, description: str = "", zone, team=None,
                     points_rule=None, signup_window_days: int = 14,
-                    cancel_cutoff_hours: int = 3) -> Activity:
+                    cancel_cutoff_hours: int = 3, credit_on: str = "checkout") -> Activity:
     _check_zone(zone)
     policy.check(actor, "shifts.manage", zone)
     _check_team(team)
@@ -60,7 +66,8 @@ def create_activity(actor, *, title: str, description: str = "", zone, team=None
                         zone_id=zone.id, team_id=team.id if team else None,
                         points_rule_id=points_rule.id if points_rule else None,
                         signup_window_days=signup_window_days,
-                        cancel_cutoff_hours=cancel_cutoff_hours, created_by_id=actor.id)
+                        cancel_cutoff_hours=cancel_cutoff_hours,
+                        credit_on=_check_credit_on(credit_on), created_by_id=actor.id)
     db.session.add(activity)
     db.session.flush()
     audit.record(actor, "activity.create", activity, f"新建活动 {activity.title}", zone)
@@ -68,7 +75,8 @@ def create_activity(actor, *, title: str, description: str = "", zone, team=None
 
 
 def update_activity(actor, activity: Activity, *, title: str, description: str, team,
-                    points_rule, signup_window_days: int, cancel_cutoff_hours: int) -> Activity:
+                    points_rule, signup_window_days: int, cancel_cutoff_hours: int,
+                    credit_on: str = "checkout") -> Activity:
     """Edits the defaults and sign-up rules; shifts keep their own zone, team and rule."""
     policy.check(actor, "shifts.manage", activity.zone)
     _check_team(team)
@@ -80,6 +88,7 @@ def update_activity(actor, activity: Activity, *, title: str, description: str, 
     activity.points_rule_id = points_rule.id if points_rule else None
     activity.signup_window_days = signup_window_days
     activity.cancel_cutoff_hours = cancel_cutoff_hours
+    activity.credit_on = _check_credit_on(credit_on)
     db.session.flush()
     audit.record(actor, "activity.update", activity, f"修改活动 {activity.title}", activity.zone)
     return activity

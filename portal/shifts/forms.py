@@ -56,6 +56,9 @@ class ActivityForm(FlaskForm):
                               validate_choice=False)
     signup_window_days = _number(_l("提前几天开放报名"), 14, low=0, high=365)
     cancel_cutoff_hours = _number(_l("开始前几小时停止网上取消"), 3, low=0, high=168)
+    credit_on = SelectField(_l("志愿时长和积分何时入账"), validate_choice=False,
+                            choices=options([("checkout", _l("签退时自动入账")),
+                                             ("confirmation", _l("协调员确认后入账"))]))
 
 
 class PostForm(Form):

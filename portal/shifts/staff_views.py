@@ -104,7 +104,8 @@ def edit_activity(activity_id: int | None):
                       team=_get(Team, form.team.data),
                       points_rule=_get(PointsRule, form.points_rule.data),
                       signup_window_days=form.signup_window_days.data or 0,
-                      cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0)
+                      cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0,
+                      credit_on=form.credit_on.data or "checkout")
         if activity is None:
             ok, saved = attempt(activities.create_activity, current_user,
                                 zone=_get(Zone, form.zone.data), **fields)

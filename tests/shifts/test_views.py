@@ -164,7 +164,8 @@ def test_coordinator_creates_an_activity_and_a_shift_by_form(client, auth, coord
     auth.login(coordinator)
     response = client.post("/staff/shifts/activities/new", data={
         "title": "锦绣花园垃圾分类督导", "description": "桶边督导", "zone": tree.xinan.id,
-        "team": 0, "points_rule": 0, "signup_window_days": 14, "cancel_cutoff_hours": 3})
+        "team": 0, "points_rule": 0, "signup_window_days": 14, "cancel_cutoff_hours": 3,
+        "credit_on": "confirmation"})
     assert response.status_code == 302
     activity_url = response.headers["Location"]
     activity_id = int(activity_url.rstrip("/").split("/")[-1])
@@ -179,6 +180,7 @@ def test_coordinator_creates_an_activity_and_a_shift_by_form(client, auth, coord
     from portal.shifts.models import Shift
 
     shift = db.session.scalar(select(Shift))
+    assert shift.activity.credit_on == "confirmation"
     assert shift.capacity == 3 and [p.name for p in shift.posts] == ["桶边督导", "宣传讲解"]
     assert local(shift.start_dt).hour == 7
 
