@@ -43,35 +43,28 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1)
         click.echo("ledger ok: every balance equals the sum of its entries")
 
-    @app.cli.command("send-reminders")
-    def send_reminders_command():
-        """Remind volunteers of tomorrow's shifts (cron; each reminder goes out once)."""
-        from portal.extensions import db
-        from portal.shifts.reminders import send_reminders
+    def cron(name: str, job: str, label: str, doc: str) -> None:
+        """A cron command: run `module:function`, commit once, say how many rows it touched."""
 
-        sent = send_reminders()
-        db.session.commit()
-        click.echo(f"reminders sent: {sent}")
+        def command():
+            import importlib
 
-    @app.cli.command("close-shifts")
-    def close_shifts_command():
-        """Close forgotten check-outs of ended shifts and flag them for review (cron)."""
-        from portal.checkin.credit import close_shifts
-        from portal.extensions import db
+            from portal.extensions import db
 
-        closed = close_shifts()
-        db.session.commit()
-        click.echo(f"attendances closed: {closed}")
+            module, _sep, function = job.partition(":")
+            count = getattr(importlib.import_module(module), function)()
+            db.session.commit()
+            click.echo(f"{label}: {count}")
 
-    @app.cli.command("generate-shifts")
-    def generate_shifts_command():
-        """Top up every weekly template's shifts (cron, daily; idempotent)."""
-        from portal.extensions import db
-        from portal.shifts.recurring import generate_all
+        command.__doc__ = doc
+        app.cli.command(name)(command)
 
-        created = generate_all()
-        db.session.commit()
-        click.echo(f"shifts generated: {created}")
+    cron("send-reminders", "portal.shifts.reminders:send_reminders", "reminders sent",
+         "Remind volunteers of tomorrow's shifts (cron; each reminder goes out once).")
+    cron("generate-shifts", "portal.shifts.recurring:generate_all", "shifts generated",
+         "Top up every weekly template's shifts (cron, daily; idempotent).")
+    cron("close-shifts", "portal.checkin.credit:close_shifts", "attendances closed",
+         "Close forgotten check-outs of ended shifts and flag them for review (cron).")
 
     @app.cli.command("compile-translations")
     def compile_translations_command():
