@@ -66,6 +66,23 @@ def register_cli(app: Flask) -> None:
     cron("close-shifts", "portal.checkin.credit:close_shifts", "attendances closed",
          "Close forgotten check-outs of ended shifts and flag them for review (cron).")
 
+    @app.cli.group("shop")
+    def shop_group():
+        """The points supermarket."""
+
+    @shop_group.command("verify")
+    def shop_verify_command():
+        """Check every good's stock equals the sum of its movements; exit 1 on a mismatch."""
+        from portal.shop.services import verify_stock
+
+        mismatches = verify_stock()
+        for good_id, name, cached, computed in mismatches:
+            click.echo(f"MISMATCH good {good_id} {name}: stock {cached}, movements sum to "
+                       f"{computed}")
+        if mismatches:
+            raise SystemExit(1)
+        click.echo("stock ok: every good's stock equals the sum of its movements")
+
     @app.cli.command("compile-translations")
     def compile_translations_command():
         """Compile translations/*/LC_MESSAGES/messages.po into .mo files."""

@@ -116,6 +116,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from portal.demo_shifts import seed_shifts
 
     seed_shifts()
+    from portal.demo_shop import seed_shop
+
+    seed_shop()
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
 
 

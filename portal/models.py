@@ -14,12 +14,13 @@ from portal.shifts.models import (
     ShiftTemplate,
     SignUp,
 )
+from portal.shop.models import Good, Shop, StockMovement
 from portal.teams.models import Team, TeamMember
 from portal.zones.models import Zone
 
 __all__ = [
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
-    "HoursEntry", "LedgerEntry", "Message", "Objection", "PartyMembership", "PointsAccount",
-    "PointsRule", "RoleGrant", "ScanLog", "Shift", "ShiftPost", "ShiftTemplate", "SignUp", "Team",
-    "TeamMember", "User", "Zone",
+    "Good", "HoursEntry", "LedgerEntry", "Message", "Objection", "PartyMembership",
+    "PointsAccount", "PointsRule", "RoleGrant", "ScanLog", "Shift", "ShiftPost", "ShiftTemplate",
+    "Shop", "SignUp", "StockMovement", "Team", "TeamMember", "User", "Zone",
 ]

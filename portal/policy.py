@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "points.rules": frozenset({"admin"}),
     "shifts.manage": frozenset({"coordinator", "admin"}),
     "teams.manage": frozenset({"coordinator", "admin"}),
+    "shop.create": frozenset({"admin"}),
+    "shop.manage": frozenset({"clerk", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins

@@ -22,8 +22,9 @@ def upload_dir(kind: str) -> Path:
     return path
 
 
-def save_photo(file_storage, kind: str) -> str:
-    """Check, clean and store an uploaded photo; return its new file name."""
+def save_photo(file_storage, kind: str, thumb: int | None = None) -> str:
+    """Check, clean and store an uploaded photo; return its new file name. With `thumb`, a
+    small copy named "t_<name>" is written too (lists load that one)."""
     bad = DomainError("bad_image", _l("请上传照片（JPG、PNG 或 WebP 格式）。"), 400)
     try:
         with Image.open(file_storage.stream) as probe:
@@ -37,6 +38,9 @@ def save_photo(file_storage, kind: str) -> str:
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             name = f"{secrets.token_hex(16)}.jpg"
             image.save(upload_dir(kind) / name, "JPEG", quality=85, optimize=True)
+            if thumb:
+                image.thumbnail((thumb, thumb))
+                image.save(upload_dir(kind) / f"t_{name}", "JPEG", quality=80, optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError):
         raise bad from None

@@ -52,6 +52,7 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/inbox/"),
     ("resident", "/teams/"),
     ("resident", "/me/code"),
+    ("resident", "/shop/"),
     ("resident", "/c/s.7.1.not-a-real-signature-000000000000000"),  # a forged code's page
     ("coordinator", "/staff/shifts/"),
     ("coordinator", "/staff/shifts/1/roster"),
@@ -62,6 +63,10 @@ PAGES: list[tuple[str, str]] = [
     ("coordinator", "/staff/checkin/7/scan"),
     ("coordinator", "/staff/checkin/7/live"),
     ("coordinator", "/staff/checkin/7/poster"),
+    ("clerk", "/staff/shop/"),
+    ("clerk", "/staff/shop/1/goods"),
+    ("clerk", "/staff/shop/1/goods/new"),
+    ("clerk", "/staff/shop/1/movements"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),
@@ -79,6 +84,7 @@ PAGES: list[tuple[str, str]] = [
 LOGINS: dict[str, tuple[str, str]] = {
     "resident": ("13900000001", DEMO_PASSWORD),  # 王秀英
     "coordinator": ("13900000003", DEMO_PASSWORD),  # 陈志强, 协调员 of 新安路社区
+    "clerk": ("13900000004", DEMO_PASSWORD),  # 林美华, 积分超市管理员 of 新安路社区
     "admin": ("13900000005", DEMO_PASSWORD),  # 张丽, 社区管理员 of 新安路社区
 }
 

@@ -18,6 +18,7 @@ STAFF = {"coordinator", "clerk", "admin", "superadmin"}
 ADMINS = {"admin", "superadmin"}
 AWARDERS = {"coordinator", "admin", "superadmin"}
 SHIFT_STAFF = {"coordinator", "admin", "superadmin"}
+SHOP_STAFF = {"clerk", "admin", "superadmin"}
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -149,6 +150,20 @@ ACCESS = {
     ("checkin_staff.live", "GET", "/staff/checkin/{shift_id}/live"): SHIFT_STAFF,
     ("checkin_staff.correct", "POST",
      "/staff/checkin/attendances/{attendance_id}/confirm"): SHIFT_STAFF,
+    ("shop.catalogue", "GET", "/shop/"): LOGGED_IN,
+    ("shop.photo", "GET", "/shop/photos/{photo}"): LOGGED_IN,
+    ("shop_staff.index", "GET", "/staff/shop/"): SHOP_STAFF,
+    ("shop_staff.edit_shop", "GET", "/staff/shop/new"): ADMINS,
+    ("shop_staff.edit_shop", "POST", "/staff/shop/new"): ADMINS,
+    ("shop_staff.edit_shop", "GET", "/staff/shop/{shop_id}/edit"): SHOP_STAFF,
+    ("shop_staff.edit_shop", "POST", "/staff/shop/{shop_id}/edit"): SHOP_STAFF,
+    ("shop_staff.goods", "GET", "/staff/shop/{shop_id}/goods"): SHOP_STAFF,
+    ("shop_staff.edit_good", "GET", "/staff/shop/{shop_id}/goods/new"): SHOP_STAFF,
+    ("shop_staff.edit_good", "POST", "/staff/shop/{shop_id}/goods/new"): SHOP_STAFF,
+    ("shop_staff.edit_good", "GET", "/staff/shop/{shop_id}/goods/{good_id}"): SHOP_STAFF,
+    ("shop_staff.edit_good", "POST", "/staff/shop/{shop_id}/goods/{good_id}"): SHOP_STAFF,
+    ("shop_staff.stock", "POST", "/staff/shop/goods/{good_id}/restock"): SHOP_STAFF,
+    ("shop_staff.movements", "GET", "/staff/shop/{shop_id}/movements"): SHOP_STAFF,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -191,6 +206,10 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/checkin/{shift_id}/poster"),
     ("POST", "/staff/checkin/attendances/{attendance_id}/confirm"),
     ("GET", "/checkin/attendances/{attendance_id}"),
+    ("GET", "/staff/shop/{shop_id}/goods"),
+    ("POST", "/staff/shop/{shop_id}/goods/{good_id}"),
+    ("POST", "/staff/shop/goods/{good_id}/restock"),
+    ("GET", "/staff/shop/{shop_id}/movements"),
 ]
 
 
@@ -267,7 +286,18 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
                             checkin_dt=start, checkin_method="manual")
     db.session.add(attendance)
     db.session.flush()
-    return {"attendance_id": attendance.id,
+    from portal.shop.models import Good, Shop
+
+    community = grid.parent
+    shop = Shop(zone_id=community.id, name="积分超市", open_days=[1], open_time=time(9),
+                close_time=time(11))
+    db.session.add(shop)
+    db.session.flush()
+    good = Good(shop_id=shop.id, name="大米", price_tenths=300, stock=0)
+    db.session.add(good)
+    db.session.flush()
+    return {"attendance_id": attendance.id, "shop_id": shop.id, "good_id": good.id,
+            "photo": "t_none.jpg",
             "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),
             "activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,
             "signup_id": signup.id, "team_id": team.id, "member_id": member.id,

@@ -1,0 +1,110 @@
+"""积分超市: one supermarket per community, its goods, and every stock movement."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Time, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.types import UTCDateTime, utcnow
+
+MOVEMENT_KINDS = ("restock", "adjust", "redemption", "void", "reservation", "release",
+                  "expiry")
+
+
+class Shop(db.Model):
+    """A community's points supermarket and its opening hours."""
+
+    __tablename__ = "shops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the community it serves; clerks over this zone run it
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    #: weekdays the counter opens, 0 = Monday (many programmes open on set days only)
+    open_days: Mapped[list[int]] = mapped_column(JSON, default=list)
+    open_time: Mapped[time] = mapped_column(Time)
+    close_time: Mapped[time] = mapped_column(Time)
+    #: where the counter is, e.g. 社区党群服务中心一楼
+    address: Mapped[str] = mapped_column(String(100), default="")
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    zone = relationship("Zone")
+
+
+class Good(db.Model):
+    """An item on the shelf: price in tenths of a point, stock that never goes negative."""
+
+    __tablename__ = "goods"
+    __table_args__ = (
+        CheckConstraint("price_tenths > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("monthly_limit IS NULL OR monthly_limit >= 1", name="limit_positive"),
+        CheckConstraint("low_stock >= 0", name="low_stock"),
+        UniqueConstraint("shop_id", "barcode", name="shop_barcode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    #: 粮油 / 日化 / 纸品 …
+    category: Mapped[str] = mapped_column(String(20), default="")
+    price_tenths: Mapped[int]
+    #: cached: always the sum of this good's movements (`flask shop verify` checks it)
+    stock: Mapped[int] = mapped_column(default=0)
+    #: most one resident may take in a calendar month; None = no limit
+    monthly_limit: Mapped[int | None]
+    #: EAN-13 for the counter's USB scanner
+    barcode: Mapped[str | None] = mapped_column(String(13))
+    #: warn the clerk when stock falls to this
+    low_stock: Mapped[int] = mapped_column(default=5)
+    #: a retired good leaves the shelf; its history stays
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: file under UPLOAD_FOLDER/goods (and t_<name>, the thumbnail)
+    photo: Mapped[str | None] = mapped_column(String(64))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    shop: Mapped[Shop] = relationship()
+
+    @property
+    def is_low(self) -> bool:
+        return self.stock <= self.low_stock
+
+
+class StockMovement(db.Model):
+    """One change of stock with its reason and actor. Append-only, like the ledger."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint("delta <> 0", name="delta_not_zero"),
+        CheckConstraint("stock_after >= 0", name="stock_after_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    good_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), index=True)
+    delta: Mapped[int]
+    #: the good's stock right after this movement
+    stock_after: Mapped[int]
+    #: one of MOVEMENT_KINDS
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: what caused it (a redemption, a reservation), when not a manual change
+    source_type: Mapped[str] = mapped_column(String(32), default="")
+    source_id: Mapped[int | None]
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    good: Mapped[Good] = relationship()
+    actor = relationship("User")
+
+
+def _refuse(_mapper, _connection, target):
+    from portal.points.models import AppendOnlyError
+
+    raise AppendOnlyError(f"{type(target).__name__} rows are append-only")
+
+
+event.listen(StockMovement, "before_update", _refuse)
+event.listen(StockMovement, "before_delete", _refuse)

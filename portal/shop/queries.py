@@ -1,0 +1,48 @@
+"""Read-side queries for the supermarket pages: fixed statement counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal import policy
+from portal.extensions import db
+from portal.shop.models import Good, Shop, StockMovement
+from portal.zones.models import Zone
+
+PAGE_SIZE = 30
+
+
+def shelf(shop: Shop) -> list[Good]:
+    """What residents see: active goods, by category then name."""
+    return list(db.session.scalars(
+        select(Good).where(Good.shop_id == shop.id, Good.is_active.is_(True))
+        .order_by(Good.category, Good.name)))
+
+
+def all_goods(shop: Shop) -> list[Good]:
+    """What the clerk sees: every good, low stock first."""
+    goods = list(db.session.scalars(select(Good).where(Good.shop_id == shop.id)
+                                    .order_by(Good.is_active.desc(), Good.name)))
+    return sorted(goods, key=lambda g: (not g.is_active, not g.is_low, g.name))
+
+
+def shops_in_scope(viewer) -> list[tuple[Shop, int]]:
+    """(shop, goods at or below their low-stock mark) for the viewer's shops."""
+    shops = list(db.session.scalars(
+        select(Shop).join(Zone, Zone.id == Shop.zone_id)
+        .where(policy.zone_filter(viewer, "shop.manage", Zone.path))
+        .options(joinedload(Shop.zone)).order_by(Shop.id)))
+    low = dict(db.session.execute(
+        select(Good.shop_id, db.func.count(Good.id))
+        .where(Good.shop_id.in_([s.id for s in shops]), Good.is_active.is_(True),
+               Good.stock <= Good.low_stock).group_by(Good.shop_id)).all()) if shops else {}
+    return [(shop, low.get(shop.id, 0)) for shop in shops]
+
+
+def movements(shop: Shop, page: int = 1):
+    stmt = (select(StockMovement).join(Good, Good.id == StockMovement.good_id)
+            .where(Good.shop_id == shop.id)
+            .options(joinedload(StockMovement.good), joinedload(StockMovement.actor))
+            .order_by(StockMovement.id.desc()))
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
