@@ -90,6 +90,8 @@ class Config:
     CHECKIN_OPENS_MINUTES = int(os.environ.get("CHECKIN_OPENS_MINUTES", "30"))
     #: a coordinator may reverse an attendance's credit within this many days
     CREDIT_REVERSAL_DAYS = int(os.environ.get("CREDIT_REVERSAL_DAYS", "7"))
+    #: a clerk may void a counter redemption within this many minutes
+    REDEMPTION_VOID_MINUTES = int(os.environ.get("REDEMPTION_VOID_MINUTES", "10"))
     #: "module:Class" of the SMS backend; the default only writes to the log
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.inbox.sms:LogSmsBackend")
 

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.shifts.calendar_views import bp as calendar_bp
     from portal.shifts.staff_views import bp as shifts_staff_bp
     from portal.shifts.views import bp as shifts_bp
+    from portal.shop.counter_views import bp as shop_counter_bp
     from portal.shop.views import bp as shop_bp
     from portal.shop.views import staff as shop_staff_bp
     from portal.staff.views import bp as staff_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_staff_bp, url_prefix="/staff/checkin")
     app.register_blueprint(shop_bp, url_prefix="/shop")
     app.register_blueprint(shop_staff_bp, url_prefix="/staff/shop")
+    app.register_blueprint(shop_counter_bp, url_prefix="/staff/shop")
 
 
 def register_commands(app: Flask) -> None:

@@ -67,6 +67,7 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/shop/1/goods"),
     ("clerk", "/staff/shop/1/goods/new"),
     ("clerk", "/staff/shop/1/movements"),
+    ("clerk", "/staff/shop/1/counter"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),

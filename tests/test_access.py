@@ -164,6 +164,12 @@ ACCESS = {
     ("shop_staff.edit_good", "POST", "/staff/shop/{shop_id}/goods/{good_id}"): SHOP_STAFF,
     ("shop_staff.stock", "POST", "/staff/shop/goods/{good_id}/restock"): SHOP_STAFF,
     ("shop_staff.movements", "GET", "/staff/shop/{shop_id}/movements"): SHOP_STAFF,
+    ("shop_counter.counter_page", "GET", "/staff/shop/{shop_id}/counter"): SHOP_STAFF,
+    ("shop_counter.identify", "POST", "/staff/shop/{shop_id}/counter/identify"): SHOP_STAFF,
+    ("shop_counter.cart", "POST", "/staff/shop/{shop_id}/counter/cart"): SHOP_STAFF,
+    ("shop_counter.confirm", "POST", "/staff/shop/{shop_id}/counter/confirm"): SHOP_STAFF,
+    ("shop_counter.receipt", "GET", "/staff/shop/redemptions/{redemption_id}"): SHOP_STAFF,
+    ("shop_counter.void", "POST", "/staff/shop/redemptions/{redemption_id}/void"): SHOP_STAFF,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -210,6 +216,11 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/shop/{shop_id}/goods/{good_id}"),
     ("POST", "/staff/shop/goods/{good_id}/restock"),
     ("GET", "/staff/shop/{shop_id}/movements"),
+    ("GET", "/staff/shop/{shop_id}/counter"),
+    ("POST", "/staff/shop/{shop_id}/counter/identify"),
+    ("POST", "/staff/shop/{shop_id}/counter/confirm"),
+    ("GET", "/staff/shop/redemptions/{redemption_id}"),
+    ("POST", "/staff/shop/redemptions/{redemption_id}/void"),
 ]
 
 
@@ -296,7 +307,14 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
     good = Good(shop_id=shop.id, name="大米", price_tenths=300, stock=0)
     db.session.add(good)
     db.session.flush()
+    from portal.shop.models import Redemption
+
+    sale = Redemption(shop_id=shop.id, user_id=resident.id, clerk_id=coordinator.id,
+                      total_tenths=300, receipt_no=f"R-TEST-{shop.id}")
+    db.session.add(sale)
+    db.session.flush()
     return {"attendance_id": attendance.id, "shop_id": shop.id, "good_id": good.id,
+            "redemption_id": sale.id,
             "photo": "t_none.jpg",
             "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),
             "activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,

@@ -108,3 +108,54 @@ def _refuse(_mapper, _connection, target):
 
 event.listen(StockMovement, "before_update", _refuse)
 event.listen(StockMovement, "before_delete", _refuse)
+
+
+class Redemption(db.Model):
+    """A sale at the counter: goods out, points spent, in one transaction; voidable briefly."""
+
+    __tablename__ = "redemptions"
+    __table_args__ = (
+        CheckConstraint("status IN ('done', 'voided')", name="status"),
+        CheckConstraint("total_tenths > 0", name="total_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), index=True)
+    #: the resident whose points paid
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the clerk at the counter
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: printed on the receipt, e.g. R20261124-000042
+    receipt_no: Mapped[str | None] = mapped_column(String(24), unique=True)
+    total_tenths: Mapped[int]
+    #: done | voided
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    #: how the resident was identified: member_code | phone (with a reason)
+    identified_by: Mapped[str] = mapped_column(String(16), default="member_code")
+    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    voided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    shop: Mapped[Shop] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    clerk = relationship("User", foreign_keys=[clerk_id])
+    lines: Mapped[list[RedemptionLine]] = relationship(back_populates="redemption",
+                                                      order_by="RedemptionLine.id")
+
+
+class RedemptionLine(db.Model):
+    """One good on a receipt, at the price it had then."""
+
+    __tablename__ = "redemption_lines"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    good_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), index=True)
+    quantity: Mapped[int]
+    unit_tenths: Mapped[int]
+
+    redemption: Mapped[Redemption] = relationship(back_populates="lines")
+    good: Mapped[Good] = relationship()

@@ -1,0 +1,134 @@
+"""The counter: redeem goods for points in one transaction, and void it within minutes.
+
+A redemption first locks the resident's points account row: concurrent redemptions by one
+resident queue there, so the monthly limits counted next are true. Stock then moves by the
+guarded UPDATE (goods in id order, so two carts never lock each other), and the points are
+spent through the ledger. Any refusal raises, the request rolls back, nothing has changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal import audit, policy
+from portal.clock import local, local_today, to_utc
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.inbox.services import notify
+from portal.points import ledger
+from portal.points.amounts import format_points
+from portal.points.models import PointsAccount
+from portal.shop.models import Good, Redemption, RedemptionLine, Shop
+from portal.shop.services import move_stock
+from portal.types import utcnow
+
+MAX_QUANTITY = 99
+
+
+def is_open(shop: Shop, now: datetime) -> bool:
+    at = local(now)
+    return at.weekday() in shop.open_days and shop.open_time <= at.time() < shop.close_time
+
+
+def month_start(now: datetime) -> datetime:
+    today = local_today(now)
+    return to_utc(today.replace(day=1), datetime.min.time())
+
+
+def taken_this_month(user_id: int, good_ids: list[int], now: datetime) -> dict[int, int]:
+    """Quantities of each good the resident redeemed this calendar month (voids excluded)."""
+    if not good_ids:
+        return {}
+    return dict(db.session.execute(
+        select(RedemptionLine.good_id, func.sum(RedemptionLine.quantity))
+        .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
+        .where(Redemption.user_id == user_id, Redemption.status == "done",
+               Redemption.created_dt >= month_start(now), RedemptionLine.good_id.in_(good_ids))
+        .group_by(RedemptionLine.good_id)).all())
+
+
+def _lock_account(user_id: int) -> None:
+    account_id = ledger.account_id_for(user_id)
+    db.session.execute(select(PointsAccount.id).where(PointsAccount.id == account_id)
+                       .with_for_update())
+
+
+def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str = "member_code",
+           now: datetime | None = None) -> Redemption:
+    """Sell `items` ({good id: quantity}) to the resident for points. All or nothing."""
+    now = now or utcnow()
+    policy.check(clerk, "shop.manage", shop.zone)
+    if not is_open(shop, now):
+        raise DomainError("shop_closed", _l("积分超市现在不在开放时间，不能兑换。"))
+    items = {int(g): int(q) for g, q in (items or {}).items() if int(q) > 0}
+    if not items:
+        raise DomainError("empty_cart", _l("还没有选商品。"), 400)
+    if any(q > MAX_QUANTITY for q in items.values()):
+        raise DomainError("bad_quantity", _l("每种商品一次最多 99 件。"), 400)
+    goods = {g.id: g for g in db.session.scalars(select(Good).where(Good.id.in_(items)))}
+    if set(goods) != set(items) or any(g.shop_id != shop.id or not g.is_active
+                                       for g in goods.values()):
+        raise DomainError("bad_good", _l("有商品不属于本超市或已下架，请重新选择。"), 400)
+    _lock_account(user.id)
+    taken = taken_this_month(user.id, [g.id for g in goods.values() if g.monthly_limit], now)
+    for good in goods.values():
+        if good.monthly_limit and taken.get(good.id, 0) + items[good.id] > good.monthly_limit:
+            left = max(good.monthly_limit - taken.get(good.id, 0), 0)
+            raise DomainError("over_limit", _l(
+                "“%(name)s”每人每月限兑 %(limit)d 件，本月还能兑 %(left)d 件。",
+                name=good.name, limit=good.monthly_limit, left=left))
+    total = sum(goods[g].price_tenths * q for g, q in items.items())
+    redemption = Redemption(shop_id=shop.id, user_id=user.id, clerk_id=clerk.id,
+                            total_tenths=total, identified_by=identified_by, created_dt=now)
+    db.session.add(redemption)
+    db.session.flush()
+    redemption.receipt_no = f"R{local(now):%Y%m%d}-{redemption.id:06d}"
+    for good_id in sorted(items):
+        db.session.add(RedemptionLine(redemption_id=redemption.id, good_id=good_id,
+                                      quantity=items[good_id],
+                                      unit_tenths=goods[good_id].price_tenths))
+        move_stock(good_id, -items[good_id], kind="redemption", actor=clerk,
+                   source_type="redemption", source_id=redemption.id)
+    names = "、".join(f"{goods[g].name}×{q}" for g, q in sorted(items.items()))
+    entry = ledger.spend(user.id, total, source_type="redemption", source_id=redemption.id,
+                         actor=clerk, memo=f"积分超市兑换：{names}"[:200])
+    redemption.ledger_entry_id = entry.id
+    db.session.flush()
+    audit.record(clerk, "redemption.create", redemption,
+                 f"{user.name} 兑换 {names}，{format_points(total)} 分（{redemption.receipt_no}）",
+                 shop.zone)
+    return redemption
+
+
+def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = None):
+    """Undo a sale within REDEMPTION_VOID_MINUTES: points back, stock back, exactly once."""
+    now = now or utcnow()
+    policy.check(clerk, "shop.manage", redemption.shop.zone)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("needs_reason", _l("请写明撤销原因。"), 400)
+    redemption = db.session.scalar(
+        select(Redemption).where(Redemption.id == redemption.id).with_for_update()
+        .execution_options(populate_existing=True))
+    if redemption.status != "done":
+        raise DomainError("already_voided", _l("这笔兑换已经撤销过了。"))
+    minutes = current_app.config["REDEMPTION_VOID_MINUTES"]
+    if now - redemption.created_dt > timedelta(minutes=minutes):
+        raise DomainError("void_too_late", _l("兑换已超过 %(m)d 分钟，不能撤销。", m=minutes))
+    entry = db.session.get(ledger.LedgerEntry, redemption.ledger_entry_id)
+    ledger.reverse(entry, actor=clerk, memo=f"撤销兑换 {redemption.receipt_no}：{reason}")
+    for line in redemption.lines:
+        move_stock(line.good_id, line.quantity, kind="void", reason=reason, actor=clerk,
+                   source_type="redemption", source_id=redemption.id)
+    redemption.status, redemption.voided_dt = "voided", now
+    redemption.voided_by_id, redemption.void_reason = clerk.id, reason[:200]
+    db.session.flush()
+    audit.record(clerk, "redemption.void", redemption,
+                 f"撤销兑换 {redemption.receipt_no}：{reason}", redemption.shop.zone)
+    notify(redemption.user_id, "redemption.voided", f"兑换已撤销：{redemption.receipt_no}",
+           f"积分 {format_points(redemption.total_tenths)} 分已退回。原因：{reason}", "/points/")
+    return redemption

@@ -1,0 +1,177 @@
+"""The clerk's counter: identify the resident, build the cart, confirm, print, void.
+
+The cart lives in the clerk's session (no JavaScript needed); the sale itself is one service
+call at confirmation. A USB scanner types into the focused field and presses Enter.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import audit, policy
+from portal.accounts.models import User
+from portal.accounts.services import normalise_phone
+from portal.checkin.codes import CodeError
+from portal.checkin.services import find_member
+from portal.extensions import db
+from portal.points import ledger
+from portal.shop import counter
+from portal.shop.models import Good, Redemption
+from portal.shop.views import _shop
+from portal.types import utcnow
+from portal.web import attempt
+
+bp = Blueprint("shop_counter", __name__)
+CART = "counter"
+
+
+def _cart(shop_id: int) -> dict:
+    cart = session.get(CART)
+    return cart if cart and cart.get("shop") == shop_id else {}
+
+
+def _save(cart: dict) -> None:
+    session[CART] = cart
+    session.modified = True
+
+
+@bp.get("/<int:shop_id>/counter")
+@policy.require_permission("shop.manage")
+def counter_page(shop_id: int):
+    shop = _shop(shop_id)
+    cart = _cart(shop.id)
+    user = db.session.get(User, cart["user"]) if cart.get("user") else None
+    goods = list(db.session.scalars(select(Good).where(Good.shop_id == shop.id,
+                                                       Good.is_active.is_(True))
+                                    .order_by(Good.category, Good.name)))
+    by_id = {g.id: g for g in goods}
+    lines = [(by_id[int(g)], q) for g, q in cart.get("items", {}).items() if int(g) in by_id]
+    now = utcnow()
+    taken = counter.taken_this_month(user.id, [g.id for g in goods if g.monthly_limit], now) \
+        if user else {}
+    return render_template("shop/staff/counter.html", shop=shop, user=user, goods=goods,
+                           lines=lines, total=sum(g.price_tenths * q for g, q in lines),
+                           balance=ledger.balance_of(user.id) if user else 0, taken=taken,
+                           is_open=counter.is_open(shop, now))
+
+
+def _back(shop_id: int):
+    return redirect(url_for("shop_counter.counter_page", shop_id=shop_id))
+
+
+@bp.post("/<int:shop_id>/counter/identify")
+@policy.require_permission("shop.manage")
+def identify(shop_id: int):
+    shop = _shop(shop_id)
+    code, phone = (request.form.get("code") or "").strip(), request.form.get("phone") or ""
+    reason = (request.form.get("reason") or "").strip()
+    user, how = None, "member_code"
+    if code:
+        try:
+            user = find_member(code, utcnow())
+        except CodeError as error:
+            flash(_("二维码已过期，请让居民刷新会员码。") if error.code == "expired_code"
+                  else _("二维码无效，请重新扫描。"), "error")
+    elif phone:
+        if not reason:
+            flash(_("按手机号查找需要写明原因。"), "error")
+            return _back(shop.id)
+        user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
+        if user is None:
+            flash(_("没有找到这个手机号对应的居民。"), "error")
+        else:
+            how = "phone"
+            audit.record(current_user, "counter.lookup", user,
+                         f"积分超市按手机号查找 {user.name}：{reason}", shop.zone)
+            db.session.commit()
+    if user is not None:
+        _save({"shop": shop.id, "user": user.id, "how": how, "items": {}})
+    return _back(shop.id)
+
+
+@bp.post("/<int:shop_id>/counter/cart")
+@policy.require_permission("shop.manage")
+def cart(shop_id: int):
+    shop = _shop(shop_id)
+    current = _cart(shop.id)
+    if not current.get("user"):
+        return _back(shop.id)
+    action = request.form.get("action")
+    if action == "clear":
+        session.pop(CART, None)
+        return _back(shop.id)
+    good = None
+    barcode = (request.form.get("barcode") or "").strip()
+    if barcode:
+        good = db.session.scalar(select(Good).where(Good.shop_id == shop.id,
+                                                    Good.barcode == barcode,
+                                                    Good.is_active.is_(True)))
+        if good is None:
+            flash(_("没有这个条码的商品。"), "error")
+            return _back(shop.id)
+    else:
+        good = db.session.get(Good, request.form.get("good_id", type=int) or 0)
+        if good is None or good.shop_id != shop.id:
+            abort(404)
+    items = current.setdefault("items", {})
+    key = str(good.id)
+    quantity = items.get(key, 0) + (-1 if action == "less" else 1)
+    if action == "remove" or quantity <= 0:
+        items.pop(key, None)
+    else:
+        items[key] = min(quantity, counter.MAX_QUANTITY)
+    _save(current)
+    return _back(shop.id)
+
+
+@bp.post("/<int:shop_id>/counter/confirm")
+@policy.require_permission("shop.manage")
+def confirm(shop_id: int):
+    shop = _shop(shop_id)
+    current = _cart(shop.id)
+    user = db.session.get(User, current.get("user") or 0)
+    if user is None:
+        return _back(shop.id)
+    items = {int(g): q for g, q in current.get("items", {}).items()}
+    ok, sale = attempt(counter.redeem, current_user, shop, user, items,
+                       identified_by=current.get("how", "member_code"))
+    if not ok:
+        return _back(shop.id)
+    session.pop(CART, None)
+    flash(_("兑换成功，收据号 %(no)s。", no=sale.receipt_no), "success")
+    return redirect(url_for("shop_counter.receipt", redemption_id=sale.id))
+
+
+def _redemption(redemption_id: int) -> Redemption:
+    sale = db.session.get(Redemption, redemption_id)
+    if sale is None:
+        abort(404)
+    _shop(sale.shop_id)
+    return sale
+
+
+@bp.get("/redemptions/<int:redemption_id>")
+@policy.require_permission("shop.manage")
+def receipt(redemption_id: int):
+    from datetime import timedelta
+
+    from flask import current_app
+
+    sale = _redemption(redemption_id)
+    void_until = sale.created_dt + timedelta(minutes=current_app.config["REDEMPTION_VOID_MINUTES"])
+    return render_template("shop/staff/receipt.html", sale=sale, paper=request.args.get("paper"),
+                           can_void=sale.status == "done" and utcnow() < void_until,
+                           void_until=void_until)
+
+
+@bp.post("/redemptions/<int:redemption_id>/void")
+@policy.require_permission("shop.manage")
+def void(redemption_id: int):
+    sale = _redemption(redemption_id)
+    ok, _s = attempt(counter.void, current_user, sale, request.form.get("reason", ""))
+    if ok:
+        flash(_("已撤销，积分和库存已退回。"), "success")
+    return redirect(url_for("shop_counter.receipt", redemption_id=sale.id))

@@ -1,0 +1,86 @@
+"""The counter by form: identify by member code or phone (with a reason), cart, confirm,
+receipt, void."""
+
+from datetime import time
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit import AuditEvent
+from portal.checkin import members
+from portal.extensions import db
+from portal.points import ledger
+from portal.shop.models import Good, Redemption
+
+
+@pytest.fixture
+def open_shop(shop):
+    shop.open_days, shop.open_time, shop.close_time = list(range(7)), time(0), time(23, 59, 59)
+    db.session.commit()
+    return shop
+
+
+@pytest.fixture
+def resident(make_user):
+    user = make_user(name="王秀英")
+    ledger.earn(user.id, 500, source_type="award", source_id=user.id)
+    db.session.commit()
+    return user
+
+
+def test_sell_two_items_by_member_code_then_void(client, auth, clerk, open_shop, make_good,
+                                                 resident):
+    rice = make_good(name="金龙鱼大米 5kg", price="30", stock=5)
+    soap = make_good(name="舒肤佳香皂", price="2.5", stock=10, barcode="6901234567892")
+    token = members.member_code(resident)
+    db.session.commit()
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    client.post(base + "/identify", data={"code": token})
+    html = client.get(base).get_data(as_text=True)
+    assert "王**" in html and 'data-testid="counter-balance">50<' in html
+    client.post(base + "/cart", data={"good_id": rice.id, "action": "more"})
+    client.post(base + "/cart", data={"barcode": "6901234567892", "action": "more"})
+    client.post(base + "/cart", data={"barcode": "6901234567892", "action": "more"})
+    assert 'data-testid="cart-total">35 分<' in client.get(base).get_data(as_text=True)
+    response = client.post(base + "/confirm")
+    assert response.status_code == 302
+    sale = db.session.scalar(select(Redemption))
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert sale.receipt_no in receipt and "金龙鱼大米 5kg × 1" in receipt and "撤销兑换" in receipt
+    assert ledger.balance_of(resident.id) == 150
+    client.post(f"/staff/shop/redemptions/{sale.id}/void", data={"reason": "居民改主意"})
+    db.session.refresh(sale)
+    assert sale.status == "voided" and ledger.balance_of(resident.id) == 500
+    assert [db.session.get(Good, g).stock for g in (rice.id, soap.id)] == [5, 10]
+
+
+def test_phone_look_up_needs_a_reason_and_is_audited(client, auth, clerk, open_shop, resident):
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    html = client.post(base + "/identify", data={"phone": resident.phone},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "需要写明原因" in html and "王**" not in html
+    client.post(base + "/identify", data={"phone": resident.phone, "reason": "老人没带手机"})
+    assert "王**" in client.get(base).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "counter.lookup")) == 1
+
+
+def test_bad_codes_and_insufficient_points_change_nothing(client, auth, clerk, open_shop,
+                                                          make_good, make_user):
+    poor = make_user(name="刘强")
+    rice = make_good(price="30", stock=5)
+    token = members.member_code(poor)
+    db.session.commit()
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    html = client.post(base + "/identify", data={"code": "junk"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "二维码无效" in html
+    client.post(base + "/identify", data={"code": token})
+    client.post(base + "/cart", data={"good_id": rice.id, "action": "more"})
+    html = client.post(base + "/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "积分不足" in html
+    assert db.session.scalar(select(func.count(Redemption.id))) == 0
+    assert db.session.get(Good, rice.id).stock == 5
