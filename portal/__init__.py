@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.shifts.calendar_views import bp as calendar_bp
     from portal.shifts.staff_views import bp as shifts_staff_bp
     from portal.shifts.views import bp as shifts_bp
+    from portal.shop.cards_views import bp as shop_cards_bp
     from portal.shop.counter_views import bp as shop_counter_bp
     from portal.shop.views import bp as shop_bp
     from portal.shop.views import staff as shop_staff_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shop_bp, url_prefix="/shop")
     app.register_blueprint(shop_staff_bp, url_prefix="/staff/shop")
     app.register_blueprint(shop_counter_bp, url_prefix="/staff/shop")
+    app.register_blueprint(shop_cards_bp, url_prefix="/staff/cards")
 
 
 def register_commands(app: Flask) -> None:

@@ -32,6 +32,10 @@ def seed_shop() -> None:
     shop = services.save_shop(admin, None, zone=zone, name="新安路社区积分超市",
                               open_days=[1, 4], open_time=time(9), close_time=time(11, 30),
                               address="社区党群服务中心一楼")
+    from portal.shop import cards
+
+    elderly = db.session.scalar(select(User).where(User.phone == "13900000011"))
+    cards.issue(clerk, elderly)  # 赵桂兰 has no smartphone: a printed card
     for name, category, price, stock, limit, barcode in GOODS:
         good = services.save_good(clerk, shop, None, name=name, category=category, price=price,
                                   monthly_limit=limit, barcode=barcode or "", low_stock=5)

@@ -14,13 +14,20 @@ from portal.shifts.models import (
     ShiftTemplate,
     SignUp,
 )
-from portal.shop.models import Good, Redemption, RedemptionLine, Shop, StockMovement
+from portal.shop.models import (
+    Good,
+    MemberCard,
+    Redemption,
+    RedemptionLine,
+    Shop,
+    StockMovement,
+)
 from portal.teams.models import Team, TeamMember
 from portal.zones.models import Zone
 
 __all__ = [
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
-    "Good", "HoursEntry", "LedgerEntry", "Message", "Objection", "PartyMembership",
+    "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message", "Objection", "PartyMembership",
     "PointsAccount", "PointsRule", "Redemption", "RedemptionLine", "RoleGrant", "ScanLog",
     "Shift", "ShiftPost", "ShiftTemplate", "Shop", "SignUp", "StockMovement", "Team",
     "TeamMember", "User", "Zone",

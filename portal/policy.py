@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "teams.manage": frozenset({"coordinator", "admin"}),
     "shop.create": frozenset({"admin"}),
     "shop.manage": frozenset({"clerk", "admin"}),
+    "cards.manage": frozenset({"clerk", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins

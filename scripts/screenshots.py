@@ -68,6 +68,8 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/shop/1/goods/new"),
     ("clerk", "/staff/shop/1/movements"),
     ("clerk", "/staff/shop/1/counter"),
+    ("clerk", "/staff/cards/7"),  # 赵桂兰, who has no smartphone
+    ("clerk", "/staff/cards/card/1/print"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),

@@ -170,6 +170,11 @@ ACCESS = {
     ("shop_counter.confirm", "POST", "/staff/shop/{shop_id}/counter/confirm"): SHOP_STAFF,
     ("shop_counter.receipt", "GET", "/staff/shop/redemptions/{redemption_id}"): SHOP_STAFF,
     ("shop_counter.void", "POST", "/staff/shop/redemptions/{redemption_id}/void"): SHOP_STAFF,
+    ("shop_cards.card_page", "GET", "/staff/cards/{user_id}"): SHOP_STAFF,
+    ("shop_cards.issue", "POST", "/staff/cards/{user_id}/issue"): SHOP_STAFF,
+    ("shop_cards.lost", "POST", "/staff/cards/card/{card_id}/lost"): SHOP_STAFF,
+    ("shop_cards.print_card", "GET", "/staff/cards/card/{card_id}/print"): SHOP_STAFF,
+    ("shop_cards.card_qr", "GET", "/staff/cards/card/{card_id}/qr.svg"): SHOP_STAFF,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -221,6 +226,10 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/shop/{shop_id}/counter/confirm"),
     ("GET", "/staff/shop/redemptions/{redemption_id}"),
     ("POST", "/staff/shop/redemptions/{redemption_id}/void"),
+    ("GET", "/staff/cards/{user_id}"),
+    ("POST", "/staff/cards/{user_id}/issue"),
+    ("GET", "/staff/cards/card/{card_id}/print"),
+    ("POST", "/staff/cards/card/{card_id}/lost"),
 ]
 
 
@@ -312,8 +321,14 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
     sale = Redemption(shop_id=shop.id, user_id=resident.id, clerk_id=coordinator.id,
                       total_tenths=300, receipt_no=f"R-TEST-{shop.id}")
     db.session.add(sale)
+    from portal.shop.models import MemberCard
+
+    card = MemberCard(user_id=resident.id, card_no=f"{9000000000 + shop.id}",
+                      secret=f"secret-{shop.id}")
+    db.session.add(card)
     db.session.flush()
-    return {"attendance_id": attendance.id, "shop_id": shop.id, "good_id": good.id,
+    return {"attendance_id": attendance.id, "card_id": card.id, "shop_id": shop.id,
+            "good_id": good.id,
             "redemption_id": sale.id,
             "photo": "t_none.jpg",
             "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),

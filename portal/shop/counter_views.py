@@ -16,9 +16,10 @@ from portal.accounts.models import User
 from portal.accounts.services import normalise_phone
 from portal.checkin.codes import CodeError
 from portal.checkin.services import find_member
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.points import ledger
-from portal.shop import counter
+from portal.shop import cards, counter
 from portal.shop.models import Good, Redemption
 from portal.shop.views import _shop
 from portal.types import utcnow
@@ -69,7 +70,13 @@ def identify(shop_id: int):
     code, phone = (request.form.get("code") or "").strip(), request.form.get("phone") or ""
     reason = (request.form.get("reason") or "").strip()
     user, how = None, "member_code"
-    if code:
+    if code.startswith("k.") or (code.replace(" ", "").isdigit() and len(code.replace(" ", ""))
+                                 == 10):
+        try:  # a printed member card: its QR, or its number typed in
+            user, how = cards.holder_of(code), "card"
+        except DomainError as error:
+            flash(error.message, "error")
+    elif code:
         try:
             user = find_member(code, utcnow())
         except CodeError as error:
