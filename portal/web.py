@@ -66,6 +66,15 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=digest)
 
 
+#: no list has this many pages; a bigger ?page= would overflow SQLite's OFFSET
+MAX_PAGE = 10_000
+
+
+def page_arg() -> int:
+    """?page= as a page number between 1 and MAX_PAGE; junk and huge numbers are clamped."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
 def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC datetime shown in the configured time zone (Asia/Shanghai by default)."""
     if value is None:

@@ -162,3 +162,11 @@ def test_a_nul_byte_in_any_form_is_a_clear_400(client, auth, make_user):
     assert response.status_code == 400
     assert "提交的内容无法处理" in response.get_data(as_text=True)
     assert client.get("/shifts/?day=%00").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/points/", "/inbox/", "/shifts/", "/staff/users",
+                                  "/staff/audit"])
+def test_a_huge_or_junk_page_number_is_not_an_error(client, auth, make_user, path):
+    auth.login(make_user("admin"))
+    for page in ("99999999999999999999", "-5", "abc"):
+        assert client.get(f"{path}?page={page}").status_code == 200, (path, page)

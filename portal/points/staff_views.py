@@ -19,7 +19,7 @@ from portal.points.models import PointsRule
 from portal.points.rules import active_rules, save_rule
 from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
-from portal.web import attempt
+from portal.web import attempt, page_arg
 
 bp = Blueprint("points_staff", __name__)
 
@@ -29,7 +29,7 @@ bp = Blueprint("points_staff", __name__)
 def resident(user_id: int):
     user = user_in_scope_or_abort(current_user, user_id, "points.view_resident")
     minutes = hours.credited_minutes_of(user.id)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("points/staff/resident.html", user=user,
                            pagination=queries.passbook(user.id, page),
                            balance=ledger.balance_of(user.id), minutes=minutes,

@@ -12,7 +12,7 @@ from portal.points.award_models import Award
 from portal.points.forms import ObjectionForm
 from portal.points.rules import active_rules
 from portal.uploads import photo_path
-from portal.web import attempt
+from portal.web import attempt, page_arg
 
 bp = Blueprint("points", __name__)
 
@@ -38,7 +38,7 @@ def can_see_award(award: Award) -> bool:
 @bp.get("/")
 @login_required
 def passbook():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("points/passbook.html", pagination=queries.passbook(current_user.id,
                                                                                 page),
                            balance=ledger.balance_of(current_user.id))

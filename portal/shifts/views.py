@@ -15,7 +15,7 @@ from portal.shifts import queries, signups
 from portal.shifts.forms import FilterForm
 from portal.teams.models import Team
 from portal.types import utcnow
-from portal.web import attempt, local_dt
+from portal.web import attempt, local_dt, page_arg
 from portal.zones.models import Zone
 
 bp = Blueprint("shifts", __name__)
@@ -65,7 +65,7 @@ def index():
         now=now, viewer_id=current_user.id if current_user.is_authenticated else None,
         start_from=start_from,
         zone=zone, team_id=form.team.data or None, has_free=bool(form.free.data),
-        page=request.args.get("page", 1, type=int))
+        page=page_arg())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("shifts/index.html", form=form, rows=rows, pagination=pagination,
                            page_args=args)

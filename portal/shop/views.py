@@ -14,7 +14,7 @@ from portal.shop import queries, services
 from portal.shop.forms import GoodForm, ShopForm, StockForm
 from portal.shop.models import Good, Shop
 from portal.uploads import photo_path, save_photo
-from portal.web import attempt
+from portal.web import attempt, page_arg
 from portal.zones.models import Zone
 from portal.zones.services import zones_in_scope
 
@@ -144,6 +144,6 @@ def stock(good_id: int, action: str):
 @policy.require_permission("shop.manage")
 def movements(shop_id: int):
     shop = _shop(shop_id)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("shop/staff/movements.html", shop=shop,
                            pagination=queries.movements(shop, page))

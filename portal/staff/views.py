@@ -17,7 +17,7 @@ from portal.staff.forms import (
     ReviewForm,
     SearchForm,
 )
-from portal.web import attempt
+from portal.web import attempt, page_arg
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels, zones_in_scope
 
@@ -38,7 +38,7 @@ def dashboard():
 @policy.require_permission("users.view")
 def users():
     form = SearchForm(request.args)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     q = form.q.data if form.validate() else ""
     pagination = queries.users_in_scope(current_user, q=q, page=page)
     return render_template("staff/users.html", pagination=pagination, form=form,
@@ -159,6 +159,6 @@ def party_review(membership_id: int):
 @bp.get("/audit")
 @policy.require_permission("audit.view")
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("staff/audit.html",
                            pagination=queries.audit_in_scope(current_user, page=page))
