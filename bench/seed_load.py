@@ -48,8 +48,26 @@ def main() -> None:
             signups._place(live, resident.id, None, begins - timedelta(days=1))
         wang = db.session.scalar(select(User).where(User.phone == "13900000001"))
         key = members.member_key(wang)
+        # The counter path: a supermarket open round the clock, a shelf that will not run
+        # out, and 王秀英 with points enough for every sale the run makes.
+        from datetime import time
+
+        from portal.points import ledger
+        from portal.shop.models import Good, Shop
+
+        shop = db.session.scalar(select(Shop).order_by(Shop.id))
+        shop.open_days, shop.open_time, shop.close_time = list(range(7)), time(0), \
+            time(23, 59, 59)
+        tissues = db.session.scalar(select(Good).where(Good.shop_id == shop.id,
+                                                       Good.monthly_limit.is_(None)))
+        from portal.shop.services import move_stock
+
+        move_stock(tissues.id, 1_000_000, kind="restock", reason="压测备货")
+        ledger.earn(wang.id, 10_000_000, source_type="import", source_id=wang.id,
+                    memo="压测用积分")
         db.session.commit()
-        print(json.dumps({"live_shift_id": live.id, "member_key": key}))
+        print(json.dumps({"live_shift_id": live.id, "member_key": key, "shop_id": shop.id,
+                          "good_id": tissues.id}))
 
 
 if __name__ == "__main__":
