@@ -8,17 +8,20 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.shifts.models import CalendarFeed, Shift, SignUp
 from portal.types import utcnow
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 FEED_PAST_DAYS = 30
+#: how often subscribed calendars are asked to refresh (Apple reads X-PUBLISHED-TTL)
+FEED_REFRESH = timedelta(hours=1)
 
 
 def _calendar(name: str) -> Calendar:
@@ -26,6 +29,8 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", "-//portal//社区微平台//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    # PUBLISH: a plain published calendar, not a meeting invitation (Outlook asks otherwise)
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     return cal
 
@@ -46,7 +51,8 @@ def shift_event(shift: Shift, signup: SignUp | None = None) -> Event:
     if signup is not None and signup.duty_area:
         lines.append(f"责任区：{signup.duty_area}")
     if shift.is_cancelled:
-        lines.insert(0, f"班次已取消：{shift.cancel_reason}")
+        lines.insert(0, f"班次已取消：{shift.cancel_reason}" if shift.cancel_reason
+                     else "班次已取消")
     if lines:
         event.add("description", "\n".join(lines))
     event.add("url", f"{base}/shifts/{shift.id}")
@@ -77,6 +83,8 @@ def feed_ics(user_id: int) -> bytes:
                  joinedload(SignUp.shift).joinedload(Shift.zone), joinedload(SignUp.post))
         .order_by(Shift.start_dt))
     cal = _calendar("社区志愿排班")
+    cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(FEED_REFRESH))
     for row in rows:
         cal.add_component(shift_event(row.shift, row))
     return cal.to_ical()
@@ -107,6 +115,10 @@ def revoke_feed(user) -> CalendarFeed:
 
 
 def user_id_for_token(token: str) -> int | None:
-    if not TOKEN_RE.match(token or ""):
+    """The feed's owner, or None: junk never reaches the database, and a deactivated
+    account's feed stops with its login."""
+    if not TOKEN_RE.fullmatch(token or ""):
         return None
-    return db.session.scalar(select(CalendarFeed.user_id).where(CalendarFeed.token == token))
+    return db.session.scalar(
+        select(CalendarFeed.user_id).join(User, User.id == CalendarFeed.user_id)
+        .where(CalendarFeed.token == token, User.is_active_account))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db, limiter
 from portal.shifts import calendar
-from portal.shifts.models import Shift, SignUp
+from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
 from portal.web import attempt
 
 bp = Blueprint("calendar", __name__)
@@ -25,9 +25,10 @@ def shift_ics(shift_id: int):
     if shift is None:
         abort(404)
     signup = None
-    if current_user.is_authenticated:
+    if current_user.is_authenticated:  # their post and 责任区, unless they left the shift
         signup = db.session.scalar(select(SignUp).where(
-            SignUp.shift_id == shift.id, SignUp.user_id == current_user.id))
+            SignUp.shift_id == shift.id, SignUp.user_id == current_user.id,
+            SignUp.status.in_(ACTIVE_STATUSES)))
     return _ics(calendar.shift_ics(shift, signup), f"shift-{shift.id}.ics", "private, no-store")
 
 
@@ -36,7 +37,7 @@ def shift_ics(shift_id: int):
 def feed(token: str):
     user_id = calendar.user_id_for_token(token)
     if user_id is None:
-        return Response("日历链接无效或已重新生成。/ This calendar link is no longer valid.",
+        return Response(_("日历链接无效或已重新生成。请登录后在“订阅日历”页面获取新链接。"),
                         status=404, mimetype="text/plain")
     return _ics(calendar.feed_ics(user_id), "portal-shifts.ics", "private, max-age=300")
 
@@ -47,7 +48,9 @@ def my_calendar():
     feed = calendar.feed_for(current_user)
     db.session.commit()
     url = current_app.config["BASE_URL"] + url_for("calendar.feed", token=feed.token)
-    return render_template("shifts/calendar.html", url=url)
+    # webcal:// makes iPhone Safari offer to subscribe in one tap
+    webcal_url = "webcal://" + url.split("://", 1)[-1]
+    return render_template("shifts/calendar.html", url=url, webcal_url=webcal_url)
 
 
 @bp.post("/me/calendar/revoke")
