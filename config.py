@@ -92,6 +92,8 @@ class Config:
     CREDIT_REVERSAL_DAYS = int(os.environ.get("CREDIT_REVERSAL_DAYS", "7"))
     #: a clerk may void a counter redemption within this many minutes
     REDEMPTION_VOID_MINUTES = int(os.environ.get("REDEMPTION_VOID_MINUTES", "10"))
+    #: a reservation (预约兑换) waits this many days for pickup, then expires by the cron
+    RESERVATION_DAYS = int(os.environ.get("RESERVATION_DAYS", "7"))
     #: "module:Class" of the SMS backend; the default only writes to the log
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.inbox.sms:LogSmsBackend")
 

@@ -140,6 +140,13 @@ HOURS = [
 ]
 
 
+#: (phone, points in tenths, memo): balances carried over from the paper points book
+CARRIED_POINTS = [
+    ("13900000001", 600, "2025 年积分结余（纸质积分簿导入）"),
+    ("13900000011", 450, "2025 年积分结余（纸质积分簿导入）"),
+]
+
+
 def _seed_points(admin) -> None:
     from portal.points import awards, hours
     from portal.points.award_models import Award
@@ -160,6 +167,11 @@ def _seed_points(admin) -> None:
     for phone, minutes, memo in HOURS:
         user = _user(phone)
         hours.credit_hours(user.id, minutes, source_type="import", source_id=user.id, memo=memo)
+    from portal.points import ledger
+
+    for phone, tenths, memo in CARRIED_POINTS:  # keyed by user: a rerun posts nothing new
+        user = _user(phone)
+        ledger.earn(user.id, tenths, source_type="import", source_id=user.id, memo=memo)
     for phone in ("13900000002", "13900000003"):
         _user(phone).is_on_leaderboard = True
     db.session.flush()

@@ -36,7 +36,17 @@ def seed_shop() -> None:
 
     elderly = db.session.scalar(select(User).where(User.phone == "13900000011"))
     cards.issue(clerk, elderly)  # 赵桂兰 has no smartphone: a printed card
+    goods = {}
     for name, category, price, stock, limit, barcode in GOODS:
         good = services.save_good(clerk, shop, None, name=name, category=category, price=price,
                                   monthly_limit=limit, barcode=barcode or "", low_stock=5)
         services.restock(clerk, good, stock, "首批采购入库")
+        goods[name] = good
+    from portal.points import ledger
+    from portal.shop import reservations
+
+    # 王秀英 reserved tissues online; her pickup code waits on 积分超市 → 我的预约
+    resident = db.session.scalar(select(User).where(User.phone == "13900000001"))
+    tissues = goods["维达抽纸 3 包"]
+    if ledger.balance_of(resident.id) >= tissues.price_tenths:
+        reservations.reserve(resident, tissues, 1)

@@ -53,6 +53,9 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/teams/"),
     ("resident", "/me/code"),
     ("resident", "/shop/"),
+    ("resident", "/shop/goods/1/reserve"),  # 金龙鱼大米 5kg
+    ("resident", "/shop/reservations/1"),  # 王秀英's tissues, waiting with a pickup code
+    ("resident", "/shop/reservations"),
     ("resident", "/c/s.7.1.not-a-real-signature-000000000000000"),  # a forged code's page
     ("coordinator", "/staff/shifts/"),
     ("coordinator", "/staff/shifts/1/roster"),
@@ -68,6 +71,9 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/shop/1/goods/new"),
     ("clerk", "/staff/shop/1/movements"),
     ("clerk", "/staff/shop/1/counter"),
+    ("clerk", "/staff/shop/1/reservations"),
+    ("clerk", "/staff/shop/reservations/1"),
+    ("clerk", "/staff/shop/1/report"),
     ("clerk", "/staff/cards/7"),  # 赵桂兰, who has no smartphone
     ("clerk", "/staff/cards/card/1/print"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields

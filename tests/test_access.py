@@ -170,6 +170,21 @@ ACCESS = {
     ("shop_counter.confirm", "POST", "/staff/shop/{shop_id}/counter/confirm"): SHOP_STAFF,
     ("shop_counter.receipt", "GET", "/staff/shop/redemptions/{redemption_id}"): SHOP_STAFF,
     ("shop_counter.void", "POST", "/staff/shop/redemptions/{redemption_id}/void"): SHOP_STAFF,
+    ("shop.reserve", "GET", "/shop/goods/{good_id}/reserve"): LOGGED_IN,
+    ("shop.reserve", "POST", "/shop/goods/{good_id}/reserve"): LOGGED_IN,
+    ("shop.my_reservations", "GET", "/shop/reservations"): LOGGED_IN,
+    # only the resident who reserved; staff use the counter's page for it
+    ("shop.reservation", "GET", "/shop/reservations/{reservation_id}"): set(),
+    ("shop.reservation_qr", "GET", "/shop/reservations/{reservation_id}/qr.svg"): set(),
+    ("shop.cancel_reservation", "POST", "/shop/reservations/{reservation_id}/cancel"): set(),
+    ("shop_staff.report", "GET", "/staff/shop/{shop_id}/report"): SHOP_STAFF,
+    ("shop_staff.report_csv", "GET", "/staff/shop/{shop_id}/report.csv"): SHOP_STAFF,
+    ("shop_counter.pickup_lookup", "POST", "/staff/shop/{shop_id}/counter/pickup"): SHOP_STAFF,
+    ("shop_counter.reservations_list", "GET", "/staff/shop/{shop_id}/reservations"): SHOP_STAFF,
+    ("shop_counter.reservation", "GET", "/staff/shop/reservations/{reservation_id}"):
+        SHOP_STAFF,
+    ("shop_counter.pick_up", "POST", "/staff/shop/reservations/{reservation_id}/pickup"):
+        SHOP_STAFF,
     ("shop_cards.card_page", "GET", "/staff/cards/{user_id}"): SHOP_STAFF,
     ("shop_cards.issue", "POST", "/staff/cards/{user_id}/issue"): SHOP_STAFF,
     ("shop_cards.lost", "POST", "/staff/cards/card/{card_id}/lost"): SHOP_STAFF,
@@ -226,6 +241,12 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/shop/{shop_id}/counter/confirm"),
     ("GET", "/staff/shop/redemptions/{redemption_id}"),
     ("POST", "/staff/shop/redemptions/{redemption_id}/void"),
+    ("GET", "/staff/shop/{shop_id}/report"),
+    ("GET", "/staff/shop/{shop_id}/report.csv"),
+    ("POST", "/staff/shop/{shop_id}/counter/pickup"),
+    ("GET", "/staff/shop/{shop_id}/reservations"),
+    ("GET", "/staff/shop/reservations/{reservation_id}"),
+    ("POST", "/staff/shop/reservations/{reservation_id}/pickup"),
     ("GET", "/staff/cards/{user_id}"),
     ("POST", "/staff/cards/{user_id}/issue"),
     ("GET", "/staff/cards/card/{card_id}/print"),
@@ -326,10 +347,16 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
     card = MemberCard(user_id=resident.id, card_no=f"{9000000000 + shop.id}",
                       secret=f"secret-{shop.id}")
     db.session.add(card)
+    from portal.shop.models import Reservation
+
+    booked = Reservation(shop_id=shop.id, user_id=resident.id, good_id=good.id, quantity=1,
+                         unit_tenths=300, pickup_code=f"{shop.id:06d}",
+                         expires_dt=utcnow() + timedelta(days=7))
+    db.session.add(booked)
     db.session.flush()
     return {"attendance_id": attendance.id, "card_id": card.id, "shop_id": shop.id,
             "good_id": good.id,
-            "redemption_id": sale.id,
+            "redemption_id": sale.id, "reservation_id": booked.id,
             "photo": "t_none.jpg",
             "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),
             "activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,

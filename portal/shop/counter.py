@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from portal import audit, policy
 from portal.clock import local, local_today, to_utc
@@ -22,7 +22,7 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
-from portal.shop.models import Good, Redemption, RedemptionLine, Shop
+from portal.shop.models import Good, Redemption, RedemptionLine, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
 
@@ -40,18 +40,26 @@ def month_start(now: datetime) -> datetime:
 
 
 def taken_this_month(user_id: int, good_ids: list[int], now: datetime) -> dict[int, int]:
-    """Quantities of each good the resident redeemed this calendar month (voids excluded)."""
+    """Quantities of each good the resident took this calendar month: counter sales (voids
+    excluded) and reservations held or picked up (cancelled and expired ones excluded)."""
     if not good_ids:
         return {}
-    return dict(db.session.execute(
-        select(RedemptionLine.good_id, func.sum(RedemptionLine.quantity))
-        .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
-        .where(Redemption.user_id == user_id, Redemption.status == "done",
-               Redemption.created_dt >= month_start(now), RedemptionLine.good_id.in_(good_ids))
-        .group_by(RedemptionLine.good_id)).all())
+    since = month_start(now)
+    sold = (select(RedemptionLine.good_id.label("good_id"),
+                   RedemptionLine.quantity.label("quantity"))
+            .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
+            .where(Redemption.user_id == user_id, Redemption.status == "done",
+                   Redemption.created_dt >= since, RedemptionLine.good_id.in_(good_ids)))
+    reserved = (select(Reservation.good_id, Reservation.quantity)
+                .where(Reservation.user_id == user_id,
+                       Reservation.status.in_(("held", "picked_up")),
+                       Reservation.created_dt >= since, Reservation.good_id.in_(good_ids)))
+    both = union_all(sold, reserved).subquery()
+    return {good_id: int(total) for good_id, total in db.session.execute(
+        select(both.c.good_id, func.sum(both.c.quantity)).group_by(both.c.good_id)).all()}
 
 
-def _lock_account(user_id: int) -> None:
+def lock_account(user_id: int) -> None:
     account_id = ledger.account_id_for(user_id)
     db.session.execute(select(PointsAccount.id).where(PointsAccount.id == account_id)
                        .with_for_update())
@@ -73,7 +81,7 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     if set(goods) != set(items) or any(g.shop_id != shop.id or not g.is_active
                                        for g in goods.values()):
         raise DomainError("bad_good", _l("有商品不属于本超市或已下架，请重新选择。"), 400)
-    _lock_account(user.id)
+    lock_account(user.id)
     taken = taken_this_month(user.id, [g.id for g in goods.values() if g.monthly_limit], now)
     for good in goods.values():
         if good.monthly_limit and taken.get(good.id, 0) + items[good.id] > good.monthly_limit:

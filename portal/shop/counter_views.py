@@ -19,11 +19,11 @@ from portal.checkin.services import find_member
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.points import ledger
-from portal.shop import cards, counter
-from portal.shop.models import Good, Redemption
+from portal.shop import cards, counter, queries, reservations
+from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.views import _shop
 from portal.types import utcnow
-from portal.web import attempt
+from portal.web import attempt, page_arg
 
 bp = Blueprint("shop_counter", __name__)
 CART = "counter"
@@ -70,6 +70,8 @@ def identify(shop_id: int):
     code, phone = (request.form.get("code") or "").strip(), request.form.get("phone") or ""
     reason = (request.form.get("reason") or "").strip()
     user, how = None, "member_code"
+    if reservations.CODE_RE.match(code.replace(" ", "")):  # a pickup code, not a resident
+        return _pickup_lookup(shop, code)
     if code.startswith("k.") or (code.replace(" ", "").isdigit() and len(code.replace(" ", ""))
                                  == 10):
         try:  # a printed member card: its QR, or its number typed in
@@ -182,3 +184,54 @@ def void(redemption_id: int):
     if ok:
         flash(_("已撤销，积分和库存已退回。"), "success")
     return redirect(url_for("shop_counter.receipt", redemption_id=sale.id))
+
+
+def _pickup_lookup(shop, code: str):
+    try:
+        found = reservations.find_for_pickup(current_user, shop, code)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _back(shop.id)
+    return redirect(url_for("shop_counter.reservation", reservation_id=found.id))
+
+
+@bp.post("/<int:shop_id>/counter/pickup")
+@policy.require_permission("shop.manage")
+def pickup_lookup(shop_id: int):
+    return _pickup_lookup(_shop(shop_id), request.form.get("code") or "")
+
+
+@bp.get("/<int:shop_id>/reservations")
+@policy.require_permission("shop.manage")
+def reservations_list(shop_id: int):
+    shop = _shop(shop_id)
+    return render_template("shop/staff/reservations.html", shop=shop,
+                           pagination=queries.shop_reservations(shop, page_arg()))
+
+
+def _reservation(reservation_id: int) -> Reservation:
+    booked = db.session.get(Reservation, reservation_id)
+    if booked is None:
+        abort(404)
+    _shop(booked.shop_id)
+    return booked
+
+
+@bp.get("/reservations/<int:reservation_id>")
+@policy.require_permission("shop.manage")
+def reservation(reservation_id: int):
+    booked = _reservation(reservation_id)
+    return render_template("shop/staff/reservation.html", booked=booked,
+                           is_open=counter.is_open(booked.shop, utcnow()),
+                           lapsed=booked.status == "held" and utcnow() >= booked.expires_dt)
+
+
+@bp.post("/reservations/<int:reservation_id>/pickup")
+@policy.require_permission("shop.manage")
+def pick_up(reservation_id: int):
+    booked = _reservation(reservation_id)
+    ok, _r = attempt(reservations.pick_up, current_user, booked)
+    if ok:
+        flash(_("已交付：%(name)s × %(n)d。", name=booked.good.name, n=booked.quantity),
+              "success")
+    return redirect(url_for("shop_counter.reservation", reservation_id=booked.id))

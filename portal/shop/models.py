@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Time, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Time,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -182,3 +192,56 @@ class MemberCard(db.Model):
     end_reason: Mapped[str] = mapped_column(String(200), default="")
 
     user = relationship("User", foreign_keys=[user_id])
+
+
+RESERVATION_STATUSES = ("held", "picked_up", "cancelled", "expired")
+
+
+class Reservation(db.Model):
+    """预约兑换: points spent and stock held at once; the resident collects with a pickup code
+    before `expires_dt`, or cancels, or the cron returns both when it lapses."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint("status IN ('held', 'picked_up', 'cancelled', 'expired')",
+                        name="status"),
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("unit_tenths > 0", name="unit_positive"),
+        # a pickup code is unique among a shop's open reservations, and free again after
+        Index("uq_reservations_held_code", "shop_id", "pickup_code", unique=True,
+              sqlite_where=text("status = 'held'"), postgresql_where=text("status = 'held'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    good_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), index=True)
+    quantity: Mapped[int]
+    #: the price when reserved: what was spent, whatever the shelf says later
+    unit_tenths: Mapped[int]
+    #: six digits, read out or typed at the counter; the QR carries "p.<code>"
+    pickup_code: Mapped[str] = mapped_column(String(6))
+    #: held | picked_up | cancelled | expired
+    status: Mapped[str] = mapped_column(String(16), default="held")
+    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the end of the last day to collect (Shanghai midnight)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the clerk who handed it over, or who cancelled; None for the resident or the cron
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    end_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    shop: Mapped[Shop] = relationship()
+    good: Mapped[Good] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    ended_by = relationship("User", foreign_keys=[ended_by_id])
+
+    @property
+    def total_tenths(self) -> int:
+        return self.unit_tenths * self.quantity
+
+    @property
+    def last_day(self) -> datetime:
+        """A moment on the last day to collect (the deadline is the midnight after it)."""
+        return self.expires_dt - timedelta(seconds=1)

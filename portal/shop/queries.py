@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.extensions import db
-from portal.shop.models import Good, Shop, StockMovement
+from portal.shop.models import Good, Reservation, Shop, StockMovement
 from portal.zones.models import Zone
 
 PAGE_SIZE = 30
@@ -45,4 +45,27 @@ def movements(shop: Shop, page: int = 1):
             .where(Good.shop_id == shop.id)
             .options(joinedload(StockMovement.good), joinedload(StockMovement.actor))
             .order_by(StockMovement.id.desc()))
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def held_reservations(user_id: int) -> list[Reservation]:
+    """The resident's reservations waiting for pickup, soonest deadline first."""
+    return list(db.session.scalars(
+        select(Reservation).where(Reservation.user_id == user_id, Reservation.status == "held")
+        .options(joinedload(Reservation.good)).order_by(Reservation.expires_dt)))
+
+
+def my_reservations(user_id: int, page: int = 1):
+    stmt = (select(Reservation).where(Reservation.user_id == user_id)
+            .options(joinedload(Reservation.good), joinedload(Reservation.shop))
+            .order_by((Reservation.status == "held").desc(), Reservation.id.desc()))
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def shop_reservations(shop: Shop, page: int = 1):
+    """The counter's list: waiting for pickup first (soonest deadline), then the rest."""
+    stmt = (select(Reservation).where(Reservation.shop_id == shop.id)
+            .options(joinedload(Reservation.good), joinedload(Reservation.user))
+            .order_by((Reservation.status == "held").desc(), Reservation.expires_dt,
+                      Reservation.id.desc()))
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)

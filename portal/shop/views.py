@@ -1,18 +1,34 @@
 """Supermarket pages: the resident's catalogue; the clerk's shops, goods, stock and movements."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal import policy
+from portal.checkin import qr
+from portal.clock import local_today
 from portal.extensions import db
 from portal.forms import options
 from portal.points import ledger
 from portal.points.queries import community_of
-from portal.shop import queries, services
+from portal.shop import counter, queries, reservations, services
+from portal.shop import report as shop_report
 from portal.shop.forms import GoodForm, ShopForm, StockForm
-from portal.shop.models import Good, Shop
+from portal.shop.models import Good, Reservation, Shop
+from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
 from portal.web import attempt, page_arg
 from portal.zones.models import Zone
@@ -22,15 +38,95 @@ bp = Blueprint("shop", __name__)
 staff = Blueprint("shop_staff", __name__)
 
 
+def _home_shop() -> Shop | None:
+    community = community_of(current_user.home_zone) if current_user.home_zone else None
+    return db.session.scalar(select(Shop).where(Shop.zone_id == community.id)) \
+        if community else None
+
+
 @bp.get("/")
 @login_required
 def catalogue():
-    community = community_of(current_user.home_zone)
-    shop = db.session.scalar(select(Shop).where(Shop.zone_id == community.id)) \
-        if community else None
+    shop = _home_shop()
     goods = queries.shelf(shop) if shop else []
-    return render_template("shop/catalogue.html", shop=shop, goods=goods,
-                           balance=ledger.balance_of(current_user.id))
+    now = utcnow()
+    taken = counter.taken_this_month(current_user.id, [g.id for g in goods if g.monthly_limit],
+                                     now)
+    return render_template("shop/catalogue.html", shop=shop, goods=goods, taken=taken,
+                           balance=ledger.balance_of(current_user.id),
+                           held=queries.held_reservations(current_user.id))
+
+
+def _shelf_good(good_id: int) -> Good:
+    """A good on the resident's own community shelf, or 404."""
+    good = db.session.get(Good, good_id)
+    shop = _home_shop()
+    if good is None or shop is None or good.shop_id != shop.id or not good.is_active:
+        abort(404)
+    return good
+
+
+@bp.route("/goods/<int:good_id>/reserve", methods=["GET", "POST"])
+@login_required
+def reserve(good_id: int):
+    good = _shelf_good(good_id)
+    now = utcnow()
+    if request.method == "POST":
+        quantity = request.form.get("quantity", type=int)
+        ok, booked = attempt(reservations.reserve, current_user, good,
+                             quantity if quantity is not None else -1)
+        if ok:
+            flash(_("预约成功！请凭取货码到超市领取。"), "success")
+            return redirect(url_for("shop.reservation", reservation_id=booked.id))
+    taken = counter.taken_this_month(current_user.id, [good.id], now).get(good.id, 0) \
+        if good.monthly_limit else 0
+    most = min(reservations.MAX_QUANTITY, good.stock,
+               good.monthly_limit - taken if good.monthly_limit else reservations.MAX_QUANTITY)
+    return render_template("shop/reserve.html", good=good, shop=good.shop, most=max(most, 0),
+                           balance=ledger.balance_of(current_user.id),
+                           last_day=reservations.deadline(now) - timedelta(seconds=1))
+
+
+@bp.get("/reservations")
+@login_required
+def my_reservations():
+    return render_template("shop/reservations.html",
+                           pagination=queries.my_reservations(current_user.id, page_arg()))
+
+
+def _own_reservation(reservation_id: int) -> Reservation:
+    booked = db.session.get(Reservation, reservation_id)
+    if booked is None:
+        abort(404)
+    if not policy.is_own(current_user, booked.user_id):
+        abort(403)
+    return booked
+
+
+@bp.get("/reservations/<int:reservation_id>")
+@login_required
+def reservation(reservation_id: int):
+    return render_template("shop/reservation.html", booked=_own_reservation(reservation_id))
+
+
+@bp.get("/reservations/<int:reservation_id>/qr.svg")
+@login_required
+def reservation_qr(reservation_id: int):
+    booked = _own_reservation(reservation_id)
+    if booked.status != "held":
+        abort(404)
+    return Response(qr.svg(reservations.qr_content(booked)), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/reservations/<int:reservation_id>/cancel")
+@login_required
+def cancel_reservation(reservation_id: int):
+    booked = _own_reservation(reservation_id)
+    ok, _r = attempt(reservations.cancel, current_user, booked)
+    if ok:
+        flash(_("预约已取消，积分已退回。"), "success")
+    return redirect(url_for("shop.reservation", reservation_id=booked.id))
 
 
 @bp.get("/photos/<name>")
@@ -147,3 +243,40 @@ def movements(shop_id: int):
     page = page_arg()
     return render_template("shop/staff/movements.html", shop=shop,
                            pagination=queries.movements(shop, page))
+
+
+def _report_day() -> date:
+    """?day=YYYY-MM-DD, default today (Shanghai); junk falls back to today with a note."""
+    today = local_today(utcnow())
+    raw = request.args.get("day") or ""
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw[:10])
+    except ValueError:
+        flash(_("日期格式不对，已显示今天。"), "error")
+        return today
+    return day if date(2000, 1, 1) <= day <= today else today
+
+
+@staff.get("/<int:shop_id>/report")
+@policy.require_permission("shop.manage")
+def report(shop_id: int):
+    shop = _shop(shop_id)
+    day = _report_day()
+    return render_template("shop/staff/report.html", shop=shop,
+                           report=shop_report.daily_report(shop, day),
+                           labels=shop_report.COUNT_LABELS, kinds=shop_report.KIND_LABELS,
+                           prev_day=day - timedelta(days=1),
+                           next_day=day + timedelta(days=1)
+                           if day < local_today(utcnow()) else None)
+
+
+@staff.get("/<int:shop_id>/report.csv")
+@policy.require_permission("shop.manage")
+def report_csv(shop_id: int):
+    shop = _shop(shop_id)
+    day = _report_day()
+    body = shop_report.to_csv(shop_report.daily_report(shop, day))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=shop-{shop.id}-{day.isoformat()}.csv"})

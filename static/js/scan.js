@@ -2,13 +2,15 @@
 // the camera reads QR codes with the browser's BarcodeDetector, or the vendored jsQR where
 // that is missing (loaded only then). Results come back as JSON, shown big, and the desk is
 // ready for the next scan at once. Without JavaScript the form posts and the page reloads.
+// A form marked data-scan-plain (the supermarket counter) just posts what the camera read.
 (function () {
   var form = document.querySelector("form[data-scan-form]");
   if (!form || !window.fetch) return;
   var input = form.elements.code;
+  var plain = form.hasAttribute("data-scan-plain");
   var box = document.querySelector("[data-scan-result]");
-  var title = box.querySelector("[data-scan-title]");
-  var detail = box.querySelector("[data-scan-detail]");
+  var title = box && box.querySelector("[data-scan-title]");
+  var detail = box && box.querySelector("[data-scan-detail]");
   var busy = false, lastCode = "", lastAt = 0;
 
   function show(data) {
@@ -23,6 +25,7 @@
     // The camera sees the same code many times a second; a typed or USB scan is deliberate.
     if (busy || !code || (fromCamera && code === lastCode && now - lastAt < 3000)) return;
     busy = true; lastCode = code; lastAt = now;
+    if (plain) { input.value = code; form.submit(); return; }
     var body = new FormData(form);
     body.set("code", code);
     fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
@@ -33,10 +36,12 @@
       .then(function () { busy = false; input.value = ""; input.focus(); });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    send(input.value.trim(), false);
-  });
+  if (!plain) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send(input.value.trim(), false);
+    });
+  }
 
   var start = document.querySelector("[data-camera-start]");
   if (!start || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;

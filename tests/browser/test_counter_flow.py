@@ -46,7 +46,7 @@ def test_clerk_sells_two_items_prints_and_voids(page: Page, new_phone, make_user
     # The clerk's scanner "types" it into the focused field and presses Enter.
     log_in(page, clerk.phone, live_server)
     page.goto(f"/staff/shop/{shop.id}/counter")
-    field = page.get_by_label("扫居民会员码（扫码枪或手工输入）")
+    field = page.get_by_label("扫会员码、会员卡或取货码（扫码枪或手工输入）")
     expect(field).to_be_focused()
     field.fill(code)
     with page.expect_navigation():
@@ -80,9 +80,10 @@ def test_clerk_sells_two_items_prints_and_voids(page: Page, new_phone, make_user
 
     # A second sale, then the clerk voids it within the ten minutes.
     page.get_by_role("link", name="下一位").click()
-    page.get_by_label("扫居民会员码（扫码枪或手工输入）").fill(read_qr(phone, "member-qr"))
+    field = page.get_by_label("扫会员码、会员卡或取货码（扫码枪或手工输入）")
+    field.fill(read_qr(phone, "member-qr"))
     with page.expect_navigation():
-        page.get_by_label("扫居民会员码（扫码枪或手工输入）").press("Enter")
+        field.press("Enter")
     tissues = page.get_by_test_id("counter-goods").locator("li").filter(has_text="维达抽纸")
     with page.expect_navigation():
         tissues.get_by_role("button", name="加入").click()

@@ -5,6 +5,7 @@ from datetime import time
 import pytest
 
 from portal.extensions import db
+from portal.points import ledger
 from portal.shop import services
 
 
@@ -34,3 +35,20 @@ def make_good(shop, clerk):
         return good
 
     return factory
+
+
+@pytest.fixture
+def resident(make_user):
+    """王秀英, a resident of 新安路社区 with 50 分."""
+    user = make_user(name="王秀英")
+    ledger.earn(user.id, 500, source_type="award", source_id=user.id)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def open_always(shop):
+    """The shop, open every day all day: for tests that run at the real time."""
+    shop.open_days, shop.open_time, shop.close_time = list(range(7)), time(0), time(23, 59, 59)
+    db.session.commit()
+    return shop

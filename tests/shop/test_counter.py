@@ -27,14 +27,6 @@ def next_tuesday_at(hour: int, minute: int = 0):
 OPEN = next_tuesday_at(10)
 
 
-@pytest.fixture
-def resident(make_user):
-    user = make_user(name="王秀英")
-    ledger.earn(user.id, 500, source_type="award", source_id=user.id)  # 50 分
-    db.session.commit()
-    return user
-
-
 def state(good_id: int, user_id: int) -> tuple[int, int]:
     db.session.rollback()
     return db.session.get(Good, good_id).stock, ledger.balance_of(user_id)
@@ -105,13 +97,6 @@ def test_void_after_ten_minutes_is_refused(clerk, shop, make_good, resident):
     db.session.commit()
     assert code_of(counter.void, clerk, sale, "太晚了",
                    now=OPEN + timedelta(minutes=11)) == "void_too_late"
-
-
-@pytest.fixture
-def open_always(shop):
-    shop.open_days, shop.open_time, shop.close_time = list(range(7)), time(0), time(23, 59, 59)
-    db.session.commit()
-    return shop
 
 
 @pg_only
