@@ -92,6 +92,13 @@ class Config:
     CREDIT_REVERSAL_DAYS = int(os.environ.get("CREDIT_REVERSAL_DAYS", "7"))
     #: a clerk may void a counter redemption within this many minutes
     REDEMPTION_VOID_MINUTES = int(os.environ.get("REDEMPTION_VOID_MINUTES", "10"))
+    #: 微心愿: the highest estimated value of a wish, in yuan
+    WISH_VALUE_CAP = int(os.environ.get("WISH_VALUE_CAP", "300"))
+    #: open (claimed, not yet fulfilled) wishes one party member may hold
+    WISH_MAX_OPEN_CLAIMS = int(os.environ.get("WISH_MAX_OPEN_CLAIMS", "3"))
+    #: a claim with no progress for this many days goes back to the wall
+    #: (flask release-stale-claims)
+    WISH_STALE_CLAIM_DAYS = int(os.environ.get("WISH_STALE_CLAIM_DAYS", "14"))
     #: a reservation (预约兑换) waits this many days for pickup, then expires by the cron
     RESERVATION_DAYS = int(os.environ.get("RESERVATION_DAYS", "7"))
     #: "module:Class" of the SMS backend; the default only writes to the log

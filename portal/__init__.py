@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.shop.views import staff as shop_staff_bp
     from portal.staff.views import bp as staff_bp
     from portal.teams.views import bp as teams_bp
+    from portal.wishes.staff_views import bp as wishes_staff_bp
+    from portal.wishes.views import bp as wishes_bp
     from portal.zones.views import bp as zones_bp
 
     app.register_blueprint(main_bp)
@@ -108,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shop_staff_bp, url_prefix="/staff/shop")
     app.register_blueprint(shop_counter_bp, url_prefix="/staff/shop")
     app.register_blueprint(shop_cards_bp, url_prefix="/staff/cards")
+    app.register_blueprint(wishes_bp, url_prefix="/wishes")
+    app.register_blueprint(wishes_staff_bp, url_prefix="/staff/wishes")
 
 
 def register_commands(app: Flask) -> None:

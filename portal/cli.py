@@ -1,5 +1,6 @@
 """Command-line tools: seed-demo, create-admin, ledger verify, and the cron jobs
-(send-reminders, generate-shifts, close-shifts, expire-reservations)."""
+(send-reminders, generate-shifts, close-shifts, expire-reservations,
+release-stale-claims)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ def register_cli(app: Flask) -> None:
          "Top up every weekly template's shifts (cron, daily; idempotent).")
     cron("close-shifts", "portal.checkin.credit:close_shifts", "attendances closed",
          "Close forgotten check-outs of ended shifts and flag them for review (cron).")
+    cron("release-stale-claims", "portal.wishes.services:release_stale", "claims released",
+         "Give back wish claims with no progress for WISH_STALE_CLAIM_DAYS (cron; idempotent).")
     cron("expire-reservations", "portal.shop.reservations:expire_due", "reservations expired",
          "Return the points and stock of reservations not picked up in time (cron; idempotent).")
 

@@ -119,6 +119,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from portal.demo_shop import seed_shop
 
     seed_shop()
+    from portal.demo_wishes import seed_wishes
+
+    seed_wishes()
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
 
 

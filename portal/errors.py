@@ -34,7 +34,9 @@ class NotAllowed(DomainError):
     status = 403
 
     def __init__(self, message=None):
-        super().__init__("forbidden", message or _l("您没有权限进行此操作。"))
+        if message is None:  # never test a lazy string's truth: it needs a request
+            message = _l("您没有权限进行此操作。")
+        super().__init__("forbidden", message)
 
 
 ERROR_TEXT = {

@@ -1,6 +1,6 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) see the whole schema."""
 
-from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
 from portal.audit import AuditEvent
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.inbox.models import Message
@@ -19,13 +19,16 @@ from portal.shop.models import (
     MemberCard,
     Redemption,
     RedemptionLine,
+    Reservation,
     Shop,
     StockMovement,
 )
 from portal.teams.models import Team, TeamMember
+from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
+    "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
     "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message", "Objection", "PartyMembership",
     "PointsAccount", "PointsRule", "Redemption", "RedemptionLine", "RoleGrant", "ScanLog",

@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "shop.create": frozenset({"admin"}),
     "shop.manage": frozenset({"clerk", "admin"}),
     "cards.manage": frozenset({"clerk", "admin"}),
+    "wishes.review": frozenset({"coordinator", "admin"}),
+    "party.posts": frozenset({"admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins

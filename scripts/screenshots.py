@@ -74,6 +74,20 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/shop/1/reservations"),
     ("clerk", "/staff/shop/reservations/1"),
     ("clerk", "/staff/shop/1/report"),
+    ("resident", "/wishes/"),
+    ("resident", "/wishes/new"),
+    ("resident", "/wishes/1"),  # 赵桂兰's wheelchair, as the wall shows it: masked, no phone
+    ("resident", "/wishes/3"),  # her own tap, claimed by 李建国
+    ("resident", "/wishes/mine"),
+    ("anon", "/wishes/thanks"),
+    ("party", "/wishes/3"),  # the claimer's view: contact details and the fulfil form
+    ("party", "/wishes/claims"),
+    ("party", "/wishes/record"),
+    ("party", "/wishes/ranking"),
+    ("coordinator", "/staff/wishes/"),
+    ("coordinator", "/staff/wishes/units"),
+    ("coordinator", "/staff/wishes/units/cards?unit=东川区税务局"),
+    ("admin", "/staff/party/posts"),
     ("clerk", "/staff/cards/7"),  # 赵桂兰, who has no smartphone
     ("clerk", "/staff/cards/card/1/print"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
@@ -92,6 +106,7 @@ PAGES: list[tuple[str, str]] = [
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
 LOGINS: dict[str, tuple[str, str]] = {
     "resident": ("13900000001", DEMO_PASSWORD),  # 王秀英
+    "party": ("13900000002", DEMO_PASSWORD),  # 李建国, verified 在职党员
     "coordinator": ("13900000003", DEMO_PASSWORD),  # 陈志强, 协调员 of 新安路社区
     "clerk": ("13900000004", DEMO_PASSWORD),  # 林美华, 积分超市管理员 of 新安路社区
     "admin": ("13900000005", DEMO_PASSWORD),  # 张丽, 社区管理员 of 新安路社区

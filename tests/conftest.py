@@ -73,6 +73,7 @@ class IsolatedClient(FlaskClient):
 def app(database_url):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_FOLDER = tempfile.mkdtemp(prefix="portal-test-uploads-")
         if database_url.startswith("postgresql"):
             # room for the concurrency tests' threads to hold a connection each
             SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 30,

@@ -19,6 +19,7 @@ ADMINS = {"admin", "superadmin"}
 AWARDERS = {"coordinator", "admin", "superadmin"}
 SHIFT_STAFF = {"coordinator", "admin", "superadmin"}
 SHOP_STAFF = {"clerk", "admin", "superadmin"}
+WISH_STAFF = {"coordinator", "admin", "superadmin"}
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -185,6 +186,38 @@ ACCESS = {
         SHOP_STAFF,
     ("shop_counter.pick_up", "POST", "/staff/shop/reservations/{reservation_id}/pickup"):
         SHOP_STAFF,
+    ("wishes.wall", "GET", "/wishes/"): LOGGED_IN,
+    ("wishes.new", "GET", "/wishes/new"): LOGGED_IN,
+    ("wishes.new", "POST", "/wishes/new"): LOGGED_IN,
+    ("wishes.mine", "GET", "/wishes/mine"): LOGGED_IN,
+    ("wishes.claims", "GET", "/wishes/claims"): LOGGED_IN,
+    # a published wish: every resident may read it (masked) and try to claim it
+    ("wishes.detail", "GET", "/wishes/{wish_id}"): LOGGED_IN,
+    ("wishes.claim", "POST", "/wishes/{wish_id}/claim"): LOGGED_IN,
+    # the poster, or staff over the poster's zone
+    ("wishes.edit", "GET", "/wishes/{wish_id}/edit"): WISH_STAFF,
+    ("wishes.edit", "POST", "/wishes/{wish_id}/edit"): WISH_STAFF,
+    ("wishes.withdraw", "POST", "/wishes/{wish_id}/withdraw"): WISH_STAFF,
+    ("wishes.confirm", "POST", "/wishes/{wish_id}/confirm"): WISH_STAFF,
+    ("wishes.send_back", "POST", "/wishes/{wish_id}/send-back"): WISH_STAFF,
+    # only the claimer, and nobody has claimed it
+    ("wishes.release", "POST", "/wishes/{wish_id}/release"): set(),
+    ("wishes.progress", "POST", "/wishes/{wish_id}/progress"): set(),
+    ("wishes.fulfil", "POST", "/wishes/{wish_id}/fulfil"): set(),
+    ("wishes.photo", "GET", "/wishes/{wish_id}/photos/{photo}"): EVERYONE,
+    ("wishes.thanks", "GET", "/wishes/thanks"): EVERYONE,
+    ("wishes.ranking", "GET", "/wishes/ranking"): LOGGED_IN,
+    ("wishes.record", "GET", "/wishes/record"): LOGGED_IN,
+    ("wishes.record_csv", "GET", "/wishes/record.csv"): LOGGED_IN,
+    ("wishes_staff.queue", "GET", "/staff/wishes/"): WISH_STAFF,
+    ("wishes_staff.review", "POST", "/staff/wishes/{wish_id}/review"): WISH_STAFF,
+    ("wishes_staff.new", "GET", "/staff/wishes/new"): WISH_STAFF,
+    ("wishes_staff.new", "POST", "/staff/wishes/new"): WISH_STAFF,
+    ("wishes_staff.units", "GET", "/staff/wishes/units"): WISH_STAFF,
+    ("wishes_staff.unit_cards", "GET", "/staff/wishes/units/cards?unit=x"): WISH_STAFF,
+    ("wishes_staff.unit_csv", "GET", "/staff/wishes/units/cards.csv?unit=x"): WISH_STAFF,
+    ("staff.service_posts", "GET", "/staff/party/posts"): ADMINS,
+    ("staff.service_posts", "POST", "/staff/party/posts"): ADMINS,
     ("shop_cards.card_page", "GET", "/staff/cards/{user_id}"): SHOP_STAFF,
     ("shop_cards.issue", "POST", "/staff/cards/{user_id}/issue"): SHOP_STAFF,
     ("shop_cards.lost", "POST", "/staff/cards/card/{card_id}/lost"): SHOP_STAFF,
@@ -247,6 +280,10 @@ OUT_OF_SCOPE = [
     ("GET", "/staff/shop/{shop_id}/reservations"),
     ("GET", "/staff/shop/reservations/{reservation_id}"),
     ("POST", "/staff/shop/reservations/{reservation_id}/pickup"),
+    ("POST", "/staff/wishes/{wish_id}/review"),
+    ("GET", "/wishes/{wish_id}/edit"),
+    ("POST", "/wishes/{wish_id}/confirm"),
+    ("POST", "/wishes/{wish_id}/withdraw"),
     ("GET", "/staff/cards/{user_id}"),
     ("POST", "/staff/cards/{user_id}/issue"),
     ("GET", "/staff/cards/card/{card_id}/print"),
@@ -353,10 +390,16 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
                          unit_tenths=300, pickup_code=f"{shop.id:06d}",
                          expires_dt=utcnow() + timedelta(days=7))
     db.session.add(booked)
+    from portal.wishes.models import Wish
+
+    wish = Wish(poster_id=resident.id, created_by_id=resident.id, zone_id=resident.home_zone_id,
+                title="想要一辆轮椅", kind="item", value_yuan=200, status="published",
+                deadline=utcnow().date() + timedelta(days=10))
+    db.session.add(wish)
     db.session.flush()
     return {"attendance_id": attendance.id, "card_id": card.id, "shop_id": shop.id,
             "good_id": good.id,
-            "redemption_id": sale.id, "reservation_id": booked.id,
+            "redemption_id": sale.id, "reservation_id": booked.id, "wish_id": wish.id,
             "photo": "t_none.jpg",
             "checkin_pass": codes.make_pass(codes.ShiftCode(shift.id, "shift_code")),
             "activity_id": activity.id, "shift_id": shift.id, "template_id": template.id,

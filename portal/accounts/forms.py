@@ -13,8 +13,7 @@ from wtforms import (
 from wtforms.validators import EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.services import SERVICE_POSTS
-from portal.forms import int_or_zero, max_length, options, required
+from portal.forms import int_or_zero, max_length, required
 
 
 class PhoneField(StringField):
@@ -86,6 +85,5 @@ class PartyForm(FlaskForm):
     skills = TextAreaField(_l("特长技能（可不填）"), validators=[max_length(500)],
                            description=_l("例如：会理发、懂法律、会修电器。"))
     service_posts = MultiCheckboxField(
-        _l("愿意参加的服务岗位"), choices=options((p, p) for p in SERVICE_POSTS),
-        validate_choice=False,
+        _l("愿意参加的服务岗位"), choices=[], validate_choice=False,
     )

@@ -130,3 +130,16 @@ class PartyMembership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="party", foreign_keys=[user_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+
+class ServicePost(db.Model):
+    """A service post (岗位) party members can prefer, e.g. 助老助残. Admins edit the list; until
+    the first edit it is the default eight (accounts.services.SERVICE_POSTS)."""
+
+    __tablename__ = "service_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    sort: Mapped[int] = mapped_column(default=0)
+    #: a retired post leaves the form; declarations that named it keep the name
+    is_active: Mapped[bool] = mapped_column(default=True)

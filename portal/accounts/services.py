@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, policy
-from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
@@ -199,7 +199,7 @@ def declare_party_membership(user: User, *, work_unit: str, branch: str, skills:
         raise DomainError("bad_work_unit", _l("请填写工作单位（最多 100 字）。"), 400)
     if not branch or len(branch) > 100:
         raise DomainError("bad_branch", _l("请填写所在党支部（最多 100 字）。"), 400)
-    if any(post not in SERVICE_POSTS for post in service_posts):
+    if any(post not in service_post_names() for post in service_posts):
         raise DomainError("bad_post", _l("请从列表中选择服务岗位。"), 400)
     membership = user.party
     if membership is not None and membership.status == "verified":
@@ -238,3 +238,47 @@ def review_party_membership(actor, membership: PartyMembership, *, approve: bool
                  user.home_zone)
     db.session.flush()
     return membership
+
+
+# ------------------------------------------------------------------ service posts (岗位)
+
+
+def service_post_names() -> list[str]:
+    """The posts a declaration may name: the admins' list, or the default eight until then."""
+    rows = db.session.execute(select(ServicePost.name, ServicePost.is_active)
+                              .order_by(ServicePost.sort, ServicePost.id)).all()
+    if not rows:
+        return list(SERVICE_POSTS)
+    return [name for name, active in rows if active]
+
+
+def all_service_posts():
+    """Every post, retired ones too, writing the default eight down on first use."""
+    posts = list(db.session.scalars(select(ServicePost).order_by(ServicePost.sort,
+                                                                 ServicePost.id)))
+    if not posts:
+        posts = [ServicePost(name=name, sort=i) for i, name in enumerate(SERVICE_POSTS)]
+        db.session.add_all(posts)
+        db.session.flush()
+    return posts
+
+
+def save_service_post(actor, post, *, name: str, is_active: bool = True):
+    """Add a post, or rename or retire one. Declarations keep the names they chose."""
+    policy.check(actor, "party.posts")
+    all_service_posts()
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 20:
+        raise DomainError("bad_name", _l("岗位名称 2 到 20 个字。"), 400)
+    clash = db.session.scalar(select(ServicePost.id).where(ServicePost.name == name))
+    if clash is not None and (post is None or clash != post.id):
+        raise DomainError("name_taken", _l("已经有这个岗位了。"))
+    if post is None:
+        top = db.session.scalar(select(func.max(ServicePost.sort))) or 0
+        post = ServicePost(name=name, sort=top + 1)
+        db.session.add(post)
+    post.name, post.is_active = name, bool(is_active)
+    db.session.flush()
+    audit.record(actor, "party.post", post, f"保存服务岗位“{name}”"
+                 f"{'' if post.is_active else '（停用）'}", None)
+    return post

@@ -115,6 +115,7 @@ def change_password():
 def party():
     membership = current_user.party
     form = PartyForm(obj=membership)
+    form.service_posts.choices = options((p, p) for p in services.service_post_names())
     if form.validate_on_submit():
         ok, _membership = attempt(
             services.declare_party_membership, current_user,

@@ -88,9 +88,11 @@ def submit(value: str):
 @bp.get("/me/code")
 @login_required
 def member_code():
+    from portal.shop.cards import active_card
+
     members.member_key(current_user)
     db.session.commit()
-    return render_template("checkin/member_code.html")
+    return render_template("checkin/member_code.html", card=active_card(current_user.id))
 
 
 @bp.get("/me/code.svg")

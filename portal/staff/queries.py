@@ -84,4 +84,13 @@ def dashboard_counts(viewer) -> dict[str, int]:
         from portal.points.queries import pending_awards
 
         awards = len(pending_awards(viewer))
-    return {"residents": residents or 0, "pending_party": pending, "pending_awards": awards}
+    wishes = 0
+    if policy.can(viewer, "wishes.review"):
+        from portal.wishes.models import Wish
+
+        wishes = db.session.scalar(
+            select(func.count(Wish.id)).join(Zone, Zone.id == Wish.zone_id)
+            .where(Wish.status == "pending",
+                   policy.zone_filter(viewer, "wishes.review", Zone.path))) or 0
+    return {"residents": residents or 0, "pending_party": pending, "pending_awards": awards,
+            "pending_wishes": wishes}

@@ -156,6 +156,28 @@ def party_review(membership_id: int):
     return redirect(url_for("staff.party_queue"))
 
 
+@bp.route("/party/posts", methods=["GET", "POST"])
+@policy.require_permission("party.posts")
+def service_posts():
+    """服务岗位: add, rename or retire the posts party members choose from."""
+    from portal.accounts.models import ServicePost
+
+    if request.method == "POST":
+        post_id = request.form.get("post_id", type=int)
+        post = db.session.get(ServicePost, post_id) if post_id else None
+        if post_id and post is None:
+            abort(404)
+        ok, _p = attempt(services.save_service_post, current_user, post,
+                         name=request.form.get("name", ""),
+                         is_active=request.form.get("is_active") == "y")
+        if ok:
+            flash(_("服务岗位已保存。"), "success")
+        return redirect(url_for("staff.service_posts"))
+    posts = services.all_service_posts()
+    db.session.commit()
+    return render_template("staff/service_posts.html", posts=posts)
+
+
 @bp.get("/audit")
 @policy.require_permission("audit.view")
 def audit_log():

@@ -73,3 +73,13 @@ def test_card_pages(client, auth, clerk, make_user):
     assert "赵**" in html and card.card_no[:4] in html and resident.phone not in html
     svg = client.get(f"/staff/cards/card/{card.id}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
+
+
+def test_the_member_code_page_offers_a_printed_card(client, auth, clerk, make_user):
+    resident = make_user(name="赵桂兰")
+    auth.login(resident)
+    assert "申领实体会员卡" in client.get("/me/code").get_data(as_text=True)
+    card = cards.issue(clerk, resident)
+    db.session.commit()
+    html = client.get("/me/code").get_data(as_text=True)
+    assert f"尾号 {card.card_no[-4:]}" in html and "申领实体会员卡" not in html

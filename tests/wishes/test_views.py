@@ -1,0 +1,215 @@
+"""微心愿 by form: post, review, wall, claim, fulfil, confirm, publicity; who sees what."""
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import PartyMembership
+from portal.clock import local_today
+from portal.extensions import db
+from portal.points import hours
+from portal.types import utcnow
+from portal.wishes import services
+from portal.wishes.models import Wish
+from tests.shop.test_views import jpeg_bytes
+
+
+def _form(**changes):
+    data = {"title": "想要一辆轮椅", "kind": "item", "description": "腿脚不便，想要一辆折叠轮椅。",
+            "value_yuan": "280", "deadline": (local_today(utcnow()) + timedelta(days=20))
+            .isoformat(), "consent_name": "y"}
+    data.update(changes)
+    return data
+
+
+def test_the_whole_path_by_form(client, auth, poster, member, coordinator):
+    auth.login(poster)
+    response = client.post("/wishes/new", data={**_form(), "photo": (jpeg_bytes(), "chair.jpg")},
+                           content_type="multipart/form-data")
+    wish = db.session.scalar(select(Wish))
+    assert response.headers["Location"].endswith(f"/wishes/{wish.id}")
+    assert wish.status == "pending" and wish.photo
+    auth.logout()
+
+    auth.login(coordinator)
+    assert "想要一辆轮椅" in client.get("/staff/wishes/").get_data(as_text=True)
+    client.post(f"/staff/wishes/{wish.id}/review", data={"decision": "approve"})
+    auth.logout()
+
+    auth.login(member)
+    wall = client.get("/wishes/").get_data(as_text=True)
+    assert "想要一辆轮椅" in wall and "赵**" in wall and "新安小区网格" in wall
+    assert poster.phone not in wall and "赵桂兰" not in wall and "新安小区1栋" not in wall
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert "我来认领" in page and poster.phone not in page and "新安小区1栋" not in page
+    shown = client.get(f"/wishes/{wish.id}/photos/t_{wish.photo}")
+    assert shown.status_code == 200
+    shown.close()
+    claimed = client.post(f"/wishes/{wish.id}/claim", follow_redirects=True)
+    html = claimed.get_data(as_text=True)
+    assert "认领成功" in html and poster.phone in html and "7 天内" in html
+    done = client.post(f"/wishes/{wish.id}/fulfil", data={
+        "note": "11月20日把轮椅送到家里", "photos": [(jpeg_bytes(), "a.jpg"),
+                                                    (jpeg_bytes(), "b.jpg")]},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "等待居民确认" in done.get_data(as_text=True)
+    db.session.refresh(wish)
+    evidence = wish.evidence[0].name
+    auth.logout()
+
+    auth.login(poster)
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert "11月20日把轮椅送到家里" in page and f"t_{evidence}" in page
+    client.post(f"/wishes/{wish.id}/confirm", data={"rating": "5", "comment": "谢谢李书记"})
+    db.session.refresh(wish)
+    assert (wish.status, wish.rating) == ("confirmed", 5)
+    auth.logout()
+
+    # 公示 is public: the masked name (consented), the thanks, but not the photos (no consent)
+    thanks = client.get("/wishes/thanks").get_data(as_text=True)
+    assert "想要一辆轮椅" in thanks and "赵**" in thanks and "谢谢李书记" in thanks
+    assert "东川区税务局" in thanks and evidence not in thanks and poster.phone not in thanks
+    assert client.get(f"/wishes/{wish.id}/photos/t_{evidence}").status_code == 404
+
+    auth.login(member)
+    record = client.get("/wishes/record").get_data(as_text=True)
+    assert 'data-testid="record-wishes">1 件' in record
+
+
+def test_refusals_by_form(client, auth, make_wish, make_user, member, poster):
+    wish = make_wish()
+    pending = make_wish(published=False, title="审核中的心愿")
+    auth.login(make_user(name="普通居民"))
+    html = client.post(f"/wishes/{wish.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "只有报到并核验的在职党员" in html
+    assert client.get(f"/wishes/{pending.id}").status_code == 403
+    assert client.post(f"/wishes/{pending.id}/withdraw").status_code == 403
+    assert client.get(f"/wishes/{wish.id}/edit").status_code == 403
+    auth.logout()
+    auth.login(member)
+    html = client.post(f"/wishes/{pending.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "现在不能认领" in html
+    services.claim(make_user(party="verified"), db.session.get(Wish, wish.id))
+    db.session.commit()
+    html = client.post(f"/wishes/{wish.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "已被认领" in html
+    assert client.get(f"/wishes/{wish.id}").status_code == 403  # another member's claim
+    assert client.post(f"/wishes/{wish.id}/fulfil", data={"note": "冒充完成"}).status_code == 403
+    assert client.get("/wishes/999999").status_code == 404
+    db.session.refresh(wish)
+    assert wish.status == "claimed" and wish.claimer_id != member.id
+
+
+def test_bad_input_changes_nothing(client, auth, poster):
+    auth.login(poster)
+    for change in ({"title": ""}, {"value_yuan": "9999"}, {"value_yuan": "abc"},
+                   {"deadline": "2020-01-01"}, {"deadline": "not-a-date"}, {"kind": "cash"},
+                   {"title": "x" * 5000}):
+        response = client.post("/wishes/new", data=_form(**change))
+        assert response.status_code == 200
+    bad_photo = client.post("/wishes/new", data={**_form(), "photo": (io.BytesIO(b"<?php"),
+                                                                       "x.jpg")},
+                            content_type="multipart/form-data", follow_redirects=True)
+    assert "请上传照片" in bad_photo.get_data(as_text=True)
+    assert db.session.scalar(select(Wish)) is None
+
+
+def test_pages_do_not_grow_queries(client, auth, make_wish, member, coordinator,
+                                   count_queries, make_user):
+    def confirmed(wish):
+        claimer = make_user(party="verified")
+        services.claim(claimer, wish)
+        services.fulfil(claimer, wish, "已经办好", [f"ev{wish.id}.jpg"])
+        services.confirm(wish.poster, wish, 5, "谢谢")
+
+    make_wish(title="心愿 0")
+    confirmed(make_wish(title="心愿 00", poster=make_user(name="居民甲")))
+    db.session.commit()
+    auth.login(member)
+    urls = ["/wishes/", "/wishes/thanks"]
+    with count_queries() as few:
+        for url in urls:
+            client.get(url)
+    for i in range(1, 8):
+        wish = make_wish(title=f"心愿 {i}", poster=make_user(name=f"居民{i}"))
+        if i % 2:
+            confirmed(wish)
+    db.session.commit()
+    with count_queries() as many:
+        wall = client.get("/wishes/").get_data(as_text=True)
+        client.get("/wishes/thanks")
+    assert wall.count('class="list-item wish-card"') == 4
+    assert many.count == few.count
+    auth.logout()
+    auth.login(coordinator)
+    with count_queries() as staff_few:
+        client.get("/staff/wishes/?status=")
+    make_wish(title="再来一个")
+    with count_queries() as staff_many:
+        client.get("/staff/wishes/?status=")
+    assert staff_many.count == staff_few.count
+
+
+def test_admins_edit_the_service_posts(client, auth, make_user, tree):
+    admin = make_user("admin", zone=tree.xinan)
+    auth.login(admin)
+    page = client.get("/staff/party/posts").get_data(as_text=True)
+    assert "助老助残" in page and "法律服务" in page
+    client.post("/staff/party/posts", data={"name": "垃圾分类督导", "is_active": "y"})
+    from portal.accounts.models import ServicePost
+
+    legal = db.session.scalar(select(ServicePost).where(ServicePost.name == "法律服务"))
+    client.post("/staff/party/posts", data={"post_id": legal.id, "name": "法律服务"})
+    html = client.post("/staff/party/posts", data={"name": "助老助残", "is_active": "y"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已经有这个岗位了" in html
+    resident = make_user()
+    auth.logout()
+    auth.login(resident)
+    form = client.get("/me/party").get_data(as_text=True)
+    assert "垃圾分类督导" in form and "法律服务" not in form
+    client.post("/me/party", data={"work_unit": "东川区税务局", "branch": "第二党支部",
+                                   "service_posts": ["垃圾分类督导"]})
+    membership = db.session.scalar(select(PartyMembership).where(
+        PartyMembership.user_id == resident.id))
+    assert membership.service_posts == ["垃圾分类督导"]
+    auth.logout()
+    auth.login(make_user("coordinator", zone=tree.xinan))
+    assert client.get("/staff/party/posts").status_code == 403
+
+
+def test_work_unit_feedback_cards(client, auth, make_wish, member, coordinator, make_user, tree):
+    wish = make_wish()
+    services.claim(member, wish)
+    services.fulfil(member, wish, "已经送到")
+    services.confirm(wish.poster, wish, 4)
+    hours.credit_hours(member.id, 150, source_type="attendance", source_id=4242)
+    hours.credit_hours(member.id, 600, source_type="import", source_id=member.id)  # not counted
+    db.session.commit()
+    auth.login(coordinator)
+    units = client.get("/staff/wishes/units").get_data(as_text=True)
+    assert "东川区税务局" in units
+    cards = client.get("/staff/wishes/units/cards?unit=东川区税务局").get_data(as_text=True)
+    assert "李建国" in cards and 'data-testid="record-wishes">1 件' in cards
+    response = client.get("/staff/wishes/units/cards.csv?unit=东川区税务局&quarter=junk")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[2][:4] == ["李建国", "东川区税务局", "第二党支部", "1"]
+    assert rows[2][7] == "2.5"
+    assert client.get("/staff/wishes/units/cards?unit=不存在的单位").status_code == 404
+    auth.logout()
+    auth.login(make_user("coordinator", zone=tree.dongmei))
+    assert client.get("/staff/wishes/units/cards?unit=东川区税务局").status_code == 404
+
+
+def test_the_dashboard_counts_wishes_to_review(client, auth, make_wish, coordinator, tree,
+                                               make_user):
+    make_wish(published=False)
+    make_wish(published=False, title="第二个心愿")
+    auth.login(coordinator)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "<strong>2</strong><span>待审核微心愿" in html
+    auth.logout()
+    auth.login(make_user("coordinator", zone=tree.dongmei))
+    assert "<strong>0</strong><span>待审核微心愿" in client.get("/staff/").get_data(as_text=True)
