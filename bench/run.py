@@ -246,8 +246,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-connections", type=int, default=1000,
+                        help="gunicorn's cap on one worker's open connections (gthread)")
     parser.add_argument("--driver", choices=("python", "wrk"), default="python",
                         help="load generator: Python threads (no install) or wrk (Debian)")
+    parser.add_argument("--only", default="",
+                        help="run only endpoints whose label contains this text (and /ping)")
     args = parser.parse_args()
     run = drive_wrk if args.driver == "wrk" else drive
 
@@ -266,7 +271,8 @@ def main() -> None:
         info = prepare(env)
         port = free_port()
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", "4",
+            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", str(args.threads),
+             "--worker-connections", str(args.worker_connections),
              "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level",
              "warning", "portal:create_app()"], cwd=ROOT, env=env)
         try:
@@ -279,12 +285,14 @@ def main() -> None:
             cookie = login(port, "13900000001", "demo1234")
             coordinator = login(port, "13900000003", "demo1234")
             database = "PostgreSQL" if "postgresql" in env["DATABASE_URL"] else "SQLite"
-            print(f"\n{database}, gunicorn {args.workers} workers x 4 threads, "
+            print(f"\n{database}, gunicorn {args.workers} workers x {args.threads} threads, "
                   f"driver {args.driver}, {args.clients} clients, {args.seconds:g} s each, "
                   f"{os.cpu_count()} cores\n")
             print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors |")
             print("|---|---:|---:|---:|---:|---:|---:|")
             for label, path, needs_login in ENDPOINTS:
+                if args.only and args.only not in label and path != "/ping":
+                    continue
                 drive(port, path, cookie if needs_login else None, 4, 1)  # warm up
                 r = run(port, path, cookie if needs_login else None, args.clients,
                         args.seconds)
@@ -301,6 +309,8 @@ def main() -> None:
                 member = codes.member_token(info["member_key"], utcnow())
             targets.append(counter_target(info, port, clerk, member))
             for label, path, who, body, accept in targets:
+                if args.only and args.only not in label:
+                    continue
                 drive(port, path, who, 4, 1, body, accept)  # warm up
                 r = run(port, path, who, args.clients, args.seconds, body, accept)
                 print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "

@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_timezone=app.config["TIMEZONE"])
+    from portal.i18n import install_fast_gettext
+
+    install_fast_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -20,3 +20,29 @@ def compile_catalogs(force: bool = False) -> list[Path]:
                 write_mo(f, catalog)
             written.append(mo)
     return written
+
+
+def install_fast_gettext(app) -> None:
+    """Template `_()` with the request's translations looked up once, not on every call.
+
+    Flask-Babel's own callables resolve the context, the locale and the catalogue cache for
+    each string, and a page has dozens of strings; this keeps its catalogues and its locale
+    choice and only remembers the result in `g` for the rest of the request.
+    """
+    from flask import g
+    from flask_babel import get_translations
+
+    def translations():
+        try:
+            return g._portal_translations
+        except AttributeError:
+            g._portal_translations = found = get_translations()
+            return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

@@ -138,9 +138,11 @@ def register_web(app) -> None:
 
     from portal import policy
     from portal.accounts.models import ROLE_LABELS
+    from portal.icons import icon
 
     app.jinja_env.globals.update(
         static_url=static_url, can=policy.can, get_locale=get_locale, role_labels=ROLE_LABELS,
+        icon=icon,
     )
     from portal.points.amounts import format_hours, format_points
 

@@ -62,19 +62,25 @@ def confirmed_signup(user_id: int, shift_id: int, lock: bool = False) -> SignUp 
 
 
 def _signup_and_attendance(user_id: int, shift_id: int):
-    """The confirmed sign-up, locked (the check-in's serialisation point), and its attendance
-    if any, in one round trip.
+    """The confirmed sign-up and its attendance if any.
+
+    A repeat scan (the common case at a busy start: people scan twice to be sure) finds the
+    attendance in a plain read and takes no lock, so repeat scans never queue behind each other.
+    Only a first check-in locks the sign-up row, the serialisation point against a concurrent
+    cancel; ON CONFLICT on the attendance's unique sign-up is the backstop against twins.
 
     FOR NO KEY UPDATE, not FOR UPDATE: check-ins still queue on it, but the foreign-key
     checks of other inserts (KEY SHARE on this row) do not, which under load otherwise made
     PostgreSQL deadlock.
     """
-    row = db.session.execute(
-        select(SignUp, Attendance).outerjoin(Attendance, Attendance.signup_id == SignUp.id)
-        .where(SignUp.user_id == user_id, SignUp.shift_id == shift_id,
-               SignUp.status == "confirmed")
-        .with_for_update(of=SignUp, key_share=True)
-        .execution_options(populate_existing=True)).first()
+    stmt = (select(SignUp, Attendance).outerjoin(Attendance, Attendance.signup_id == SignUp.id)
+            .where(SignUp.user_id == user_id, SignUp.shift_id == shift_id,
+                   SignUp.status == "confirmed"))
+    row = db.session.execute(stmt).first()
+    if row is None or row[1] is not None:
+        return (row[0], row[1]) if row else (None, None)
+    row = db.session.execute(stmt.with_for_update(of=SignUp, key_share=True)
+                             .execution_options(populate_existing=True)).first()
     return (row[0], row[1]) if row else (None, None)
 
 
