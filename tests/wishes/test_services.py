@@ -134,7 +134,8 @@ def test_stale_claims_are_released_once_and_both_sides_told(make_wish, member, p
     assert messages(poster, "wish.auto_released") == 1
 
 
-def test_fulfil_confirm_credits_once_and_send_back(make_wish, member, poster, coordinator):
+def test_fulfil_confirm_credits_once_and_send_back(make_wish, member, poster, coordinator,
+                                                   make_user):
     seed_default_rules()
     wish = make_wish()
     services.claim(member, wish)
@@ -143,6 +144,7 @@ def test_fulfil_confirm_credits_once_and_send_back(make_wish, member, poster, co
     assert code_of(services.fulfil, member, wish, "") == "bad_note"
     services.fulfil(member, wish, "轮椅已送到，教会了使用", ["e1.jpg"])
     db.session.commit()
+    assert code_of(services.claim, make_user(party="verified"), wish) == "already_claimed"
     assert code_of(services.send_back, poster, wish, "") == "needs_reason"
     services.send_back(poster, wish, "轮椅刹车坏了")
     db.session.commit()
