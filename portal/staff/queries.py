@@ -84,13 +84,18 @@ def dashboard_counts(viewer) -> dict[str, int]:
         from portal.points.queries import pending_awards
 
         awards = len(pending_awards(viewer))
-    wishes = 0
+    wishes, fulfilled, rating = 0, 0, None
     if policy.can(viewer, "wishes.review"):
         from portal.wishes.models import Wish
 
+        in_wish_scope = policy.zone_filter(viewer, "wishes.review", Zone.path)
         wishes = db.session.scalar(
             select(func.count(Wish.id)).join(Zone, Zone.id == Wish.zone_id)
-            .where(Wish.status == "pending",
-                   policy.zone_filter(viewer, "wishes.review", Zone.path))) or 0
+            .where(Wish.status == "pending", in_wish_scope)) or 0
+        # 圆梦 and satisfaction over everything confirmed in scope
+        fulfilled, rating = db.session.execute(
+            select(func.count(Wish.id), func.avg(Wish.rating)).join(Zone, Zone.id == Wish.zone_id)
+            .where(Wish.status == "confirmed", in_wish_scope)).one()
     return {"residents": residents or 0, "pending_party": pending, "pending_awards": awards,
-            "pending_wishes": wishes}
+            "pending_wishes": wishes, "fulfilled_wishes": fulfilled or 0,
+            "wish_rating": round(float(rating), 1) if rating is not None else None}

@@ -203,13 +203,20 @@ def test_work_unit_feedback_cards(client, auth, make_wish, member, coordinator, 
     assert client.get("/staff/wishes/units/cards?unit=东川区税务局").status_code == 404
 
 
-def test_the_dashboard_counts_wishes_to_review(client, auth, make_wish, coordinator, tree,
-                                               make_user):
+def test_the_dashboard_counts_wishes_to_review_and_fulfilled(client, auth, make_wish,
+                                                             coordinator, tree, make_user):
     make_wish(published=False)
     make_wish(published=False, title="第二个心愿")
+    done = make_wish(title="已经圆梦的心愿")
+    claimer = make_user(party="verified")
+    services.claim(claimer, done)
+    services.fulfil(claimer, done, "已经办好")
+    services.confirm(done.poster, done, 4)
+    db.session.commit()
     auth.login(coordinator)
     html = client.get("/staff/").get_data(as_text=True)
     assert "<strong>2</strong><span>待审核微心愿" in html
+    assert 'data-testid="fulfilled-wishes">1</strong><span>已圆梦心愿 · 平均 4.0 星' in html
     auth.logout()
     auth.login(make_user("coordinator", zone=tree.dongmei))
     assert "<strong>0</strong><span>待审核微心愿" in client.get("/staff/").get_data(as_text=True)
