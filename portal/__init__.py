@@ -27,10 +27,12 @@ def create_app(config=None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    from portal.errors import register_errorhandlers
+    from portal.web import BoundedIntConverter, register_web
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
-    from portal.errors import register_errorhandlers
-    from portal.web import register_web
 
     register_errorhandlers(app)
     register_web(app)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, request, url_for
 from flask_babel import format_datetime
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 TEXT_SIZE_COOKIE = "text_size"
 LANG_COOKIE = "lang"
@@ -66,13 +67,34 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=digest)
 
 
+#: the largest id or number a URL or form field may carry: a bigger one would overflow the
+#: database's integers (a 500 on SQLite, an error on PostgreSQL), so it is treated as junk
+MAX_INT = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route, capped at MAX_INT: /wishes/99999999999999999999 is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def bounded_int(value) -> int:
+    """For `request.args.get(name, type=bounded_int)`: junk and huge numbers give the default."""
+    number = int(value)
+    if not -MAX_INT <= number <= MAX_INT:
+        raise ValueError(value)
+    return number
+
+
 #: no list has this many pages; a bigger ?page= would overflow SQLite's OFFSET
 MAX_PAGE = 10_000
 
 
 def page_arg() -> int:
     """?page= as a page number between 1 and MAX_PAGE; junk and huge numbers are clamped."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return min(max(request.args.get("page", 1, type=bounded_int), 1), MAX_PAGE)
 
 
 def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:

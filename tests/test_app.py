@@ -170,3 +170,35 @@ def test_a_huge_or_junk_page_number_is_not_an_error(client, auth, make_user, pat
     auth.login(make_user("admin"))
     for page in ("99999999999999999999", "-5", "abc"):
         assert client.get(f"{path}?page={page}").status_code == 200, (path, page)
+
+
+HUGE = "99999999999999999999"
+
+
+def test_a_huge_id_in_any_url_is_not_found(app, client, auth, make_user):
+    """Every <int:...> in every route is capped: a number past the database's integers matches
+    no route (404, or 405 where a route of the other method shares the path), never an
+    overflow (a 500 on SQLite)."""
+    auth.login(make_user("superadmin"))
+    import re
+
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if "<int:" not in rule.rule:
+            continue
+        url = re.sub(r"<int:\w+>", HUGE, rule.rule)
+        url = re.sub(r"<any\(([\w]+)[^>]*\):\w+>", r"\1", url)
+        url = re.sub(r"<(?:path:)?\w+>", "x", url)
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        assert response.status_code in (404, 405), (url, response.status_code)
+        tried += 1
+    assert tried > 40
+
+
+@pytest.mark.parametrize("url", ["/staff/points/awards/new?user=" + HUGE,
+                                 "/staff/zones/new?parent=" + HUGE,
+                                 "/wishes/?zone=" + HUGE])
+def test_a_huge_number_in_the_query_is_ignored(client, auth, make_user, url):
+    auth.login(make_user("superadmin"))
+    assert client.get(url).status_code == 200, url

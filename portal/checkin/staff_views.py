@@ -30,7 +30,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.types import utcnow
-from portal.web import attempt
+from portal.web import attempt, bounded_int
 
 bp = Blueprint("checkin_staff", __name__)
 PERMISSION = "shifts.manage"
@@ -159,7 +159,7 @@ def manual(shift_id: int):
 @policy.require_permission(PERMISSION)
 def walk_in(shift_id: int):
     shift = _shift(shift_id)
-    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    user = db.session.get(User, request.form.get("user_id", type=bounded_int) or 0)
     if user is None:
         abort(404)
     try:

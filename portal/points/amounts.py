@@ -16,12 +16,14 @@ def parse_points(text) -> int:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
         raise DomainError("bad_points", BAD_POINTS, 400) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
+    if not value.is_finite():
         raise DomainError("bad_points", BAD_POINTS, 400)
-    tenths = int(value * 10)
-    if tenths <= 0 or tenths > MAX_TENTHS:
+    # The range first: quantize() itself fails on a number as big as 1e400.
+    if value <= 0 or value > Decimal(MAX_TENTHS) / 10:
         raise DomainError("points_out_of_range", _l("积分必须大于 0，且不超过 10000。"), 400)
-    return tenths
+    if value != value.quantize(Decimal("0.1")):
+        raise DomainError("bad_points", BAD_POINTS, 400)
+    return int(value * 10)
 
 
 def format_points(tenths: int | None, signed: bool = False) -> str:

@@ -19,7 +19,7 @@ from portal.points.models import PointsRule
 from portal.points.rules import active_rules, save_rule
 from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
-from portal.web import attempt, page_arg
+from portal.web import attempt, bounded_int, page_arg
 
 bp = Blueprint("points_staff", __name__)
 
@@ -56,8 +56,8 @@ def new_award():
         [(0, _("自定义奖励（填写分值和理由）"))]
         + [(r.id, f"{r.name}（{format_points(r.points_tenths)} 分）") for r in active_rules()
            if r.mode == "fixed"])
-    if request.method == "GET" and request.args.get("user", type=int):
-        target = db.session.get(User, request.args.get("user", type=int))
+    if request.method == "GET" and request.args.get("user", type=bounded_int):
+        target = db.session.get(User, request.args.get("user", type=bounded_int))
         if target is not None:
             form.phone.data = target.phone
     if form.validate_on_submit():

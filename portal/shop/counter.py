@@ -8,6 +8,7 @@ spent through the ledger. Any refusal raises, the request rolls back, nothing ha
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -22,6 +23,7 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
+from portal.points.queries import community_of
 from portal.shop.models import Good, Redemption, RedemptionLine, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
@@ -65,11 +67,43 @@ def lock_account(user_id: int) -> None:
                        .with_for_update())
 
 
+#: what a one-time request key may look like (secrets.token_urlsafe(16) makes 22 characters)
+REQUEST_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+
+
+def request_key(value) -> str | None:
+    """A form's one-time key if it is well formed, else None (then no replay protection)."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    return value if REQUEST_KEY_RE.match(value) else None
+
+
+def check_customer(shop: Shop, user) -> None:
+    """Who may buy here: an active account of this shop's community (each community has its
+    own supermarket, and its own residents' points pay for its goods)."""
+    if not user.is_active_account:
+        raise DomainError("account_disabled", _l("这个账户已停用，不能兑换。"), 403)
+    community = community_of(user.home_zone) if user.home_zone else None
+    if community is None or community.id != shop.zone_id:
+        raise DomainError("not_your_shop", _l(
+            "这位居民不是本社区的，请到所在社区的积分超市兑换。"), 403)
+
+
 def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str = "member_code",
-           now: datetime | None = None) -> Redemption:
-    """Sell `items` ({good id: quantity}) to the resident for points. All or nothing."""
+           now: datetime | None = None, key: str | None = None) -> Redemption:
+    """Sell `items` ({good id: quantity}) to the resident for points. All or nothing.
+
+    `key` is the cart's one-time key: a confirm sent twice (a double tap, a phone retrying on
+    a weak signal) finds the first sale under the resident's account lock and returns it,
+    so it is never charged twice."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", shop.zone)
+    if key:
+        lock_account(user.id)
+        done = db.session.scalar(select(Redemption).where(Redemption.user_id == user.id,
+                                                          Redemption.request_key == key))
+        if done is not None:
+            return done
+    check_customer(shop, user)
     if not is_open(shop, now):
         raise DomainError("shop_closed", _l("积分超市现在不在开放时间，不能兑换。"))
     items = {int(g): int(q) for g, q in (items or {}).items() if int(q) > 0}
@@ -91,7 +125,8 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
                 name=good.name, limit=good.monthly_limit, left=left))
     total = sum(goods[g].price_tenths * q for g, q in items.items())
     redemption = Redemption(shop_id=shop.id, user_id=user.id, clerk_id=clerk.id,
-                            total_tenths=total, identified_by=identified_by, created_dt=now)
+                            total_tenths=total, identified_by=identified_by, created_dt=now,
+                            request_key=key)
     db.session.add(redemption)
     db.session.flush()
     redemption.receipt_no = f"R{local(now):%Y%m%d}-{redemption.id:06d}"

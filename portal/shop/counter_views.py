@@ -6,6 +6,8 @@ call at confirmation. A USB scanner types into the focused field and presses Ent
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,7 +25,7 @@ from portal.shop import cards, counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.views import _shop
 from portal.types import utcnow
-from portal.web import attempt, page_arg
+from portal.web import attempt, bounded_int, page_arg
 
 bp = Blueprint("shop_counter", __name__)
 CART = "counter"
@@ -44,6 +46,12 @@ def _save(cart: dict) -> None:
 def counter_page(shop_id: int):
     shop = _shop(shop_id)
     cart = _cart(shop.id)
+    sold = _sold(cart)
+    if sold is not None:  # the confirm went through but its answer never arrived
+        session.pop(CART, None)
+        flash(_("这一单已经兑换成功（收据号 %(no)s），没有重复扣积分。", no=sold.receipt_no),
+              "success")
+        return redirect(url_for("shop_counter.receipt", redemption_id=sold.id))
     user = db.session.get(User, cart["user"]) if cart.get("user") else None
     goods = list(db.session.scalars(select(Good).where(Good.shop_id == shop.id,
                                                        Good.is_active.is_(True))
@@ -57,6 +65,14 @@ def counter_page(shop_id: int):
                            lines=lines, total=sum(g.price_tenths * q for g, q in lines),
                            balance=ledger.balance_of(user.id) if user else 0, taken=taken,
                            is_open=counter.is_open(shop, now))
+
+
+def _sold(cart: dict) -> Redemption | None:
+    """The sale this cart already made, if its confirm went through."""
+    if not cart.get("user") or not counter.request_key(cart.get("key")):
+        return None
+    return db.session.scalar(select(Redemption).where(Redemption.user_id == cart["user"],
+                                                      Redemption.request_key == cart["key"]))
 
 
 def _back(shop_id: int):
@@ -97,7 +113,13 @@ def identify(shop_id: int):
                          f"积分超市按手机号查找 {user.name}：{reason}", shop.zone)
             db.session.commit()
     if user is not None:
-        _save({"shop": shop.id, "user": user.id, "how": how, "items": {}})
+        try:
+            counter.check_customer(shop, user)
+        except DomainError as error:
+            flash(error.message, "error")
+            return _back(shop.id)
+        _save({"shop": shop.id, "user": user.id, "how": how, "items": {},
+               "key": secrets.token_urlsafe(16)})
     return _back(shop.id)
 
 
@@ -122,7 +144,7 @@ def cart(shop_id: int):
             flash(_("没有这个条码的商品。"), "error")
             return _back(shop.id)
     else:
-        good = db.session.get(Good, request.form.get("good_id", type=int) or 0)
+        good = db.session.get(Good, request.form.get("good_id", type=bounded_int) or 0)
         if good is None or good.shop_id != shop.id:
             abort(404)
     items = current.setdefault("items", {})
@@ -146,7 +168,8 @@ def confirm(shop_id: int):
         return _back(shop.id)
     items = {int(g): q for g, q in current.get("items", {}).items()}
     ok, sale = attempt(counter.redeem, current_user, shop, user, items,
-                       identified_by=current.get("how", "member_code"))
+                       identified_by=current.get("how", "member_code"),
+                       key=counter.request_key(current.get("key")))
     if not ok:
         return _back(shop.id)
     session.pop(CART, None)

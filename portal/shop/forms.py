@@ -32,12 +32,14 @@ class GoodForm(FlaskForm):
                            description=_l("例如：粮油、日化、纸品"))
     price = StringField(_l("兑换积分"), validators=[required(), max_length(10)],
                         render_kw={"inputmode": "decimal"}, description=_l("最多一位小数"))
-    monthly_limit = IntegerField(_l("每人每月限兑（不限请留空）"), validators=[Optional()],
-                                 render_kw=NUMBER)
+    monthly_limit = IntegerField(_l("每人每月限兑（不限请留空）"), validators=[
+        Optional(), NumberRange(1, 999, message=_l("每月限兑数量为 1 到 999，不限请留空。"))],
+        render_kw=NUMBER)
     barcode = StringField(_l("条码（可不填）"), validators=[max_length(13)], render_kw=NUMBER,
                           description=_l("13 位 EAN-13 条码，柜台扫码枪可直接扫"))
-    low_stock = IntegerField(_l("库存低于多少时提醒"), default=5, validators=[Optional()],
-                             render_kw=NUMBER)
+    low_stock = IntegerField(_l("库存低于多少时提醒"), default=5, validators=[
+        Optional(), NumberRange(0, 100_000, message=_l("请填 0 到 100000 之间的整数。"))],
+        render_kw=NUMBER)
     is_active = BooleanField(_l("上架"), default=True)
     photo = FileField(_l("商品照片（可不传）"), render_kw={"accept": "image/*"})
 

@@ -127,6 +127,7 @@ class Redemption(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('done', 'voided')", name="status"),
         CheckConstraint("total_tenths > 0", name="total_positive"),
+        UniqueConstraint("user_id", "request_key", name="uq_redemptions_request_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +148,8 @@ class Redemption(db.Model):
     voided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: the counter cart's one-time key: a retried or doubled confirm finds this sale again
+    request_key: Mapped[str | None] = mapped_column(String(32))
 
     shop: Mapped[Shop] = relationship()
     user = relationship("User", foreign_keys=[user_id])
@@ -210,6 +213,7 @@ class Reservation(db.Model):
         # a pickup code is unique among a shop's open reservations, and free again after
         Index("uq_reservations_held_code", "shop_id", "pickup_code", unique=True,
               sqlite_where=text("status = 'held'"), postgresql_where=text("status = 'held'")),
+        UniqueConstraint("user_id", "request_key", name="uq_reservations_request_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -231,6 +235,8 @@ class Reservation(db.Model):
     #: the clerk who handed it over, or who cancelled; None for the resident or the cron
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     end_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: the reserve form's one-time key: a double tap or a retry finds this reservation again
+    request_key: Mapped[str | None] = mapped_column(String(32))
 
     shop: Mapped[Shop] = relationship()
     good: Mapped[Good] = relationship()

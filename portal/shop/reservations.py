@@ -67,9 +67,19 @@ def _insert_with_code(reservation: Reservation) -> None:
     raise DomainError("busy", _l("系统繁忙，请稍后再试。"), 503)
 
 
-def reserve(user, good: Good, quantity: int, *, now: datetime | None = None) -> Reservation:
-    """Spend the points and hold the stock now; the resident collects within N days."""
+def reserve(user, good: Good, quantity: int, *, now: datetime | None = None,
+            key: str | None = None) -> Reservation:
+    """Spend the points and hold the stock now; the resident collects within N days.
+
+    `key` is the form's one-time key: the same form sent twice (a double tap, a retry on a
+    weak signal) returns the first reservation instead of making a second."""
     now = now or utcnow()
+    if key:
+        lock_account(user.id)
+        done = db.session.scalar(select(Reservation).where(Reservation.user_id == user.id,
+                                                           Reservation.request_key == key))
+        if done is not None:
+            return done
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         raise DomainError("bad_quantity", _l("每次预约 1 到 10 件。"), 400)
     shop = good.shop
@@ -88,7 +98,7 @@ def reserve(user, good: Good, quantity: int, *, now: datetime | None = None) -> 
                 name=good.name, limit=good.monthly_limit, left=left))
     reservation = Reservation(shop_id=shop.id, user_id=user.id, good_id=good.id,
                               quantity=quantity, unit_tenths=good.price_tenths, status="held",
-                              created_dt=now, expires_dt=deadline(now))
+                              created_dt=now, expires_dt=deadline(now), request_key=key)
     _insert_with_code(reservation)
     db.session.flush()
     move_stock(good.id, -quantity, kind="reservation", actor=user,

@@ -86,7 +86,9 @@ def save_good(actor, shop: Shop, good: Good | None, *, name: str, category: str,
     good.name, good.category = name, (category or "").strip()[:20]
     good.price_tenths = parse_points(price)
     good.monthly_limit, good.barcode = monthly_limit, barcode
-    good.low_stock = low_stock if low_stock is not None and low_stock >= 0 else 5
+    if low_stock is not None and not 0 <= low_stock <= 100_000:
+        raise DomainError("bad_low_stock", _l("请填 0 到 100000 之间的整数。"), 400)
+    good.low_stock = low_stock if low_stock is not None else 5
     good.is_active = bool(is_active)
     if photo:
         good.photo = photo

@@ -1,5 +1,6 @@
 """Supermarket pages: the resident's catalogue; the clerk's shops, goods, stock and movements."""
 
+import secrets
 from datetime import date, timedelta
 
 from flask import (
@@ -30,7 +31,7 @@ from portal.shop.forms import GoodForm, ShopForm, StockForm
 from portal.shop.models import Good, Reservation, Shop
 from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web import attempt, page_arg
+from portal.web import attempt, bounded_int, page_arg
 from portal.zones.models import Zone
 from portal.zones.services import zones_in_scope
 
@@ -72,9 +73,10 @@ def reserve(good_id: int):
     good = _shelf_good(good_id)
     now = utcnow()
     if request.method == "POST":
-        quantity = request.form.get("quantity", type=int)
+        quantity = request.form.get("quantity", type=bounded_int)
         ok, booked = attempt(reservations.reserve, current_user, good,
-                             quantity if quantity is not None else -1)
+                             quantity if quantity is not None else -1,
+                             key=counter.request_key(request.form.get("request_key")))
         if ok:
             flash(_("预约成功！请凭取货码到超市领取。"), "success")
             return redirect(url_for("shop.reservation", reservation_id=booked.id))
@@ -84,7 +86,8 @@ def reserve(good_id: int):
                good.monthly_limit - taken if good.monthly_limit else reservations.MAX_QUANTITY)
     return render_template("shop/reserve.html", good=good, shop=good.shop, most=max(most, 0),
                            balance=ledger.balance_of(current_user.id),
-                           last_day=reservations.deadline(now) - timedelta(seconds=1))
+                           last_day=reservations.deadline(now) - timedelta(seconds=1),
+                           request_key=secrets.token_urlsafe(16))
 
 
 @bp.get("/reservations")

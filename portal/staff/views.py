@@ -17,7 +17,7 @@ from portal.staff.forms import (
     ReviewForm,
     SearchForm,
 )
-from portal.web import attempt, page_arg
+from portal.web import attempt, bounded_int, page_arg
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels, zones_in_scope
 
@@ -163,7 +163,7 @@ def service_posts():
     from portal.accounts.models import ServicePost
 
     if request.method == "POST":
-        post_id = request.form.get("post_id", type=int)
+        post_id = request.form.get("post_id", type=bounded_int)
         post = db.session.get(ServicePost, post_id) if post_id else None
         if post_id and post is None:
             abort(404)

@@ -26,7 +26,7 @@ from portal.extensions import db
 from portal.points.amounts import format_hours
 from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web import attempt, mask_name, page_arg
+from portal.web import attempt, bounded_int, mask_name, page_arg
 from portal.wishes import queries, services
 from portal.wishes.forms import ConfirmForm, FulfilForm, WishForm
 from portal.wishes.models import CLAIMED, Wish
@@ -38,7 +38,7 @@ bp = Blueprint("wishes", __name__)
 @login_required
 def wall():
     kind = request.args.get("kind", "")
-    grid_id = request.args.get("zone", type=int)
+    grid_id = request.args.get("zone", type=bounded_int)
     pagination = queries.wall(current_user, kind=kind, grid_id=grid_id, page=page_arg())
     return render_template("wishes/wall.html", pagination=pagination, kind=kind,
                            grid_id=grid_id, grids=queries.wall_grids(current_user),

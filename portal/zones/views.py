@@ -7,7 +7,7 @@ from flask_login import current_user
 from portal import policy
 from portal.extensions import db
 from portal.forms import options
-from portal.web import attempt
+from portal.web import attempt, bounded_int
 from portal.zones import services
 from portal.zones.forms import GeofenceForm, MoveZoneForm, NewZoneForm
 from portal.zones.models import Zone
@@ -36,7 +36,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @policy.require_permission("zones.manage")
 def create():
-    parent_id = request.args.get("parent", type=int)
+    parent_id = request.args.get("parent", type=bounded_int)
     parent = _zone_in_scope(parent_id) if parent_id else None
     if parent is None and not policy.is_superadmin(current_user):
         abort(403)

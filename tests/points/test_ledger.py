@@ -25,7 +25,7 @@ def test_parse_points_exact_to_a_tenth(text_value, tenths):
 
 
 @pytest.mark.parametrize("bad", ["", "abc", "1.55", "-1", "0", "1e9", "NaN", "inf", "10000.1",
-                                 "1,5", "１.5x"])
+                                 "1,5", "１.5x", "1e400", "-1e400", "1e999999999", "1e-400"])
 def test_parse_points_refuses_bad_input(bad):
     with pytest.raises(DomainError):
         parse_points(bad)

@@ -154,3 +154,52 @@ def test_two_concurrent_voids_make_one_reversal(app, clerk, open_always, make_go
     assert state(rice.id, resident.id) == (5, 500)
     assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.kind == "reversal")) == 1
+
+
+def test_a_confirm_sent_twice_with_the_same_key_sells_once(clerk, open_always, make_good,
+                                                           resident):
+    rice = make_good(price="10", stock=5)
+    first = counter.redeem(clerk, open_always, resident, {rice.id: 1}, key="k" * 22)
+    again = counter.redeem(clerk, open_always, resident, {rice.id: 1}, key="k" * 22)
+    db.session.commit()
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count(Redemption.id))) == 1
+    assert state(rice.id, resident.id) == (4, 400)
+    other = counter.redeem(clerk, open_always, resident, {rice.id: 1}, key="j" * 22)
+    db.session.commit()
+    assert other.id != first.id and state(rice.id, resident.id) == (3, 300)
+    assert counter.request_key("short") is None and counter.request_key("a" * 22 + "!") is None
+
+
+def test_only_active_residents_of_the_shops_community_buy_here(clerk, open_always, make_good,
+                                                                make_user, tree, resident):
+    rice = make_good(price="30", stock=5)
+    outsider = make_user(home=tree.dongmei_building)
+    ledger.earn(outsider.id, 500, source_type="award", source_id=outsider.id)
+    resident.is_active_account = False
+    db.session.commit()
+    assert code_of(counter.redeem, clerk, open_always, outsider, {rice.id: 1}) == "not_your_shop"
+    assert code_of(counter.redeem, clerk, open_always, resident, {rice.id: 1}) == \
+        "account_disabled"
+    assert db.session.get(Good, rice.id).stock == 5
+    assert db.session.scalar(select(func.count(Redemption.id))) == 0
+
+
+@pg_only
+def test_10_concurrent_confirms_of_one_cart_sell_once(app, clerk, open_always, make_good,
+                                                      resident):
+    rice_id = make_good(price="10", stock=50).id
+    clerk_id, shop_id, user_id = clerk.id, open_always.id, resident.id
+
+    def confirm(i):
+        from portal.shop.models import Shop
+
+        return counter.redeem(db.session.get(User, clerk_id), db.session.get(Shop, shop_id),
+                              db.session.get(User, user_id), {rice_id: 2}, key="c" * 22).id
+
+    results = run_concurrently(app, 10, confirm)
+    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Redemption.id))) == 1
+    assert state(rice_id, user_id) == (48, 300)
+    assert ledger.verify_balances() == [] and services.verify_stock() == []

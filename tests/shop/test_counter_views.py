@@ -84,3 +84,42 @@ def test_bad_codes_and_insufficient_points_change_nothing(client, auth, clerk, o
     assert "积分不足" in html
     assert db.session.scalar(select(func.count(Redemption.id))) == 0
     assert db.session.get(Good, rice.id).stock == 5
+
+
+def test_a_confirm_retried_with_the_old_cookie_is_not_charged_twice(client, auth, clerk,
+                                                                    open_shop, make_good,
+                                                                    resident):
+    """The clerk taps 确认 on a weak connection: the sale goes through but the answer (and the
+    cookie that empties the cart) is lost, so the browser sends the same cart again."""
+    rice = make_good(name="金龙鱼大米 5kg", price="30", stock=5)
+    token = members.member_code(resident)
+    db.session.commit()
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    client.post(base + "/identify", data={"code": token})
+    client.post(base + "/cart", data={"good_id": rice.id, "action": "more"})
+    stale = client.get_cookie("session").value
+    first = client.post(base + "/confirm")
+    client.set_cookie("session", stale)
+    again = client.post(base + "/confirm")
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert db.session.scalar(select(func.count(Redemption.id))) == 1
+    assert ledger.balance_of(resident.id) == 200
+    client.set_cookie("session", stale)  # or the clerk reloads the counter with the old cart
+    page = client.get(base, follow_redirects=True).get_data(as_text=True)
+    assert "这一单已经兑换成功" in page and "没有重复扣积分" in page
+    assert ledger.balance_of(resident.id) == 200
+    assert 'data-testid="counter-balance"' not in client.get(base).get_data(as_text=True)
+
+
+def test_the_counter_refuses_a_resident_of_another_community(client, auth, clerk, open_shop,
+                                                              make_user, tree):
+    outsider = make_user(name="赵东梅", home=tree.dongmei_building)
+    token = members.member_code(outsider)
+    db.session.commit()
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    page = client.post(base + "/identify", data={"code": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "不是本社区的" in page and "赵**" not in page

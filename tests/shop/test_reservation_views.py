@@ -5,7 +5,7 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.clock import local_today
 from portal.extensions import db
@@ -203,3 +203,23 @@ def test_report_page_and_csv(client, auth, clerk, open_always, make_good, reside
         page = client.get(f"/staff/shop/{open_always.id}/report?day={junk}")
         assert page.status_code == 200
         assert re.search(r'data-testid="report-day">\d{4}-\d\d-\d\d<', page.get_data(as_text=True))
+
+
+def test_a_double_tapped_reserve_form_reserves_once(client, auth, open_always, make_good,
+                                                    resident):
+    import re
+
+    rice = make_good(price="15", stock=5)
+    auth.login(resident)
+    form = client.get(f"/shop/goods/{rice.id}/reserve").get_data(as_text=True)
+    key = re.search(r'name="request_key" value="([^"]+)"', form).group(1)
+    first = client.post(f"/shop/goods/{rice.id}/reserve", data={"quantity": "1",
+                                                               "request_key": key})
+    again = client.post(f"/shop/goods/{rice.id}/reserve", data={"quantity": "1",
+                                                               "request_key": key})
+    assert first.headers["Location"] == again.headers["Location"]
+    assert db.session.scalar(select(func.count(Reservation.id))) == 1
+    assert ledger.balance_of(resident.id) == 350 and db.session.get(Good, rice.id).stock == 4
+    fresh = re.search(r'name="request_key" value="([^"]+)"',
+                      client.get(f"/shop/goods/{rice.id}/reserve").get_data(as_text=True))
+    assert fresh.group(1) != key  # a new form is a new reservation

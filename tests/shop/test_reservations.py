@@ -245,3 +245,25 @@ def test_a_cancel_racing_a_pickup_has_exactly_one_winner(app, clerk, open_always
     assert results in (["picked_up", "already_picked_up"],
                        ["reservation_cancelled", "cancelled"]), results
     assert state(rice_id, user_id) == ((4, 470) if results[0] == "picked_up" else (5, 500))
+
+
+def test_the_same_reserve_form_sent_twice_reserves_once(shop, make_good, resident):
+    rice = make_good(price="10", stock=5)
+    first = reservations.reserve(resident, rice, 1, now=BEFORE, key="r" * 22)
+    again = reservations.reserve(resident, rice, 1, now=BEFORE, key="r" * 22)
+    db.session.commit()
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count(Reservation.id))) == 1
+    assert state(rice.id, resident.id) == (4, 400)
+
+
+@pg_only
+def test_10_concurrent_sends_of_one_reserve_form_reserve_once(app, shop, make_good, resident):
+    rice_id, user_id = make_good(price="10", stock=50).id, resident.id
+    results = run_concurrently(app, 10, lambda i: reservations.reserve(
+        db.session.get(User, user_id), db.session.get(Good, rice_id), 2, key="r" * 22).id)
+    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Reservation.id))) == 1
+    assert state(rice_id, user_id) == (48, 300)
+    assert ledger.verify_balances() == [] and services.verify_stock() == []

@@ -25,6 +25,11 @@ def test_goods_are_checked(clerk, shop, make_good):
     assert code_of(services.save_good, clerk, shop, None, name="香皂", category="日化",
                    price="2", monthly_limit=None, barcode="6901234567891",
                    low_stock=3) == "bad_barcode"
+    assert code_of(services.save_good, clerk, shop, None, name="香皂", category="日化",
+                   price="2", monthly_limit=None, barcode="", low_stock=10**20) == "bad_low_stock"
+    assert code_of(services.save_good, clerk, shop, None, name="香皂", category="日化",
+                   price="1e400", monthly_limit=None, barcode="",
+                   low_stock=3) == "points_out_of_range"
     make_good(name="舒肤佳香皂", price="2.5", barcode="6901234567892")
     assert code_of(services.save_good, clerk, shop, None, name="别的", category="日化",
                    price="2", monthly_limit=None, barcode="6901234567892",
