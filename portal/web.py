@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -95,6 +97,29 @@ MAX_PAGE = 10_000
 def page_arg() -> int:
     """?page= as a page number between 1 and MAX_PAGE; junk and huge numbers are clamped."""
     return min(max(request.args.get("page", 1, type=bounded_int), 1), MAX_PAGE)
+
+
+#: a cell starting with one of these runs as a formula when the CSV is opened in a spreadsheet
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_cell(value):
+    """A CSV cell that opens as text, never as a formula: a resident's name like
+    '=HYPERLINK(...)' gets a leading apostrophe. Plain numbers (-1.5) stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class SafeCSVWriter:
+    """csv.writer for the exports staff open in Excel on a community PC (see csv_cell)."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_cell(value) for value in row])
 
 
 def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:

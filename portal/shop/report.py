@@ -12,7 +12,6 @@ mismatch for the clerk to explain. A fixed number of statements, whatever the da
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -33,6 +32,7 @@ from portal.shop.models import (
     StockMovement,
 )
 from portal.shop.services import verify_stock
+from portal.web import SafeCSVWriter
 
 SALE_KINDS = ("redemption", "void", "reservation", "release", "expiry")
 
@@ -191,7 +191,7 @@ def to_csv(report: DailyReport) -> str:
     """The report as CSV (UTF-8 with a BOM, so Excel on a community PC opens it in Chinese)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeCSVWriter(out)
     writer.writerow(["积分超市日对账", report.shop.name, report.day.isoformat()])
     writer.writerow([])
     writer.writerow(["项目", "笔数", "积分"])

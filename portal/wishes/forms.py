@@ -48,4 +48,4 @@ class ConfirmForm(FlaskForm):
                                           (3, _l("3 星 · 一般")), (2, _l("2 星 · 不太满意")),
                                           (1, _l("1 星 · 不满意"))]))
     comment = StringField(_l("想说的话（可不填）"), validators=[max_length(200)],
-                          description=_l("例如：谢谢李书记，轮椅很好用。"))
+                          description=_l("会显示在圆梦公示上。例如：谢谢李书记，轮椅很好用。"))

@@ -49,7 +49,8 @@ def wall(viewer, *, kind: str = "", grid_id: int | None = None, page: int = 1):
         stmt = stmt.where(Wish.kind == kind)
     if grid_id:
         grid = db.session.get(Zone, grid_id)
-        if grid is not None:
+        # only a grid or the community: a building filter would tell where a poster lives
+        if grid is not None and grid.kind in ("grid", "community"):
             stmt = stmt.where(Zone.path.startswith(grid.path, autoescape=True))
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
 

@@ -96,19 +96,21 @@ def edit_wish(actor, wish: Wish, *, title: str, description: str, kind: str, val
     now = now or utcnow()
     if actor.id != wish.poster_id and not is_staff_for(actor, wish):
         raise NotAllowed()
-    if wish.status not in ("pending", "rejected"):
+    was = wish.status
+    if was not in ("pending", "rejected"):
         raise DomainError("not_editable", _l("心愿已经发布，不能再修改；可以撤回后重新发布。"))
     title, description = _check_fields(title, description, kind, value_yuan, deadline,
                                        local_today(now))
-    resubmitted = wish.status == "rejected"
-    wish.title, wish.description, wish.kind = title, description, kind
-    wish.value_yuan, wish.deadline = value_yuan, deadline
-    wish.consent_name, wish.consent_photo = bool(consent_name), bool(consent_photo)
+    values = dict(title=title, description=description, kind=kind, value_yuan=value_yuan,
+                  deadline=deadline, consent_name=bool(consent_name),
+                  consent_photo=bool(consent_photo))
     if photo:
-        wish.photo = photo
-    wish.status = "pending"
-    db.session.flush()
-    _event(wish, actor, "resubmitted" if resubmitted else "edited")
+        values["photo"] = photo
+    # Guarded on the status read above: if staff approved it (or anyone moved it) meanwhile,
+    # the new text must not go live unreviewed, so the edit is refused instead.
+    if not _move(wish, (was,), "pending", **values):
+        raise DomainError("not_editable", _l("心愿的状态刚刚变了，请刷新页面后再修改。"))
+    _event(wish, actor, "resubmitted" if was == "rejected" else "edited")
     return wish
 
 
@@ -149,9 +151,9 @@ def withdraw(actor, wish: Wish, reason: str = "") -> Wish:
     """The poster (or staff for them) takes back a wish that is not yet fulfilled."""
     if actor.id != wish.poster_id and not is_staff_for(actor, wish):
         raise NotAllowed()
-    claimer_id = wish.claimer_id
     if not _move(wish, ("pending", "rejected", "published", "claimed"), "withdrawn"):
         raise DomainError("not_withdrawable", _l("心愿已经完成或已撤回，不能撤回。"))
+    claimer_id = wish.claimer_id  # read after the move: a claim that landed just before counts
     _event(wish, actor, "withdrawn", reason)
     if claimer_id and claimer_id != actor.id:
         notify(claimer_id, "wish.withdrawn", f"心愿已撤回：{wish.title}",
@@ -298,6 +300,9 @@ def fulfil(member, wish: Wish, note: str, photos: list[str] | None = None, *,
 def _poster_or_staff(actor, wish: Wish) -> None:
     if actor.id != wish.poster_id and not is_staff_for(actor, wish):
         raise NotAllowed()
+    if actor.id == wish.claimer_id:  # a staff member who claimed it cannot sign off their own
+        raise DomainError("own_claim", _l(
+            "不能确认或退回自己认领的心愿，请由发布人或其他工作人员处理。"), 403)
 
 
 def confirm(actor, wish: Wish, rating, comment: str = "", *,

@@ -3,7 +3,6 @@ shows depends on who looks), claiming and after, publicity, rankings and service
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import (
@@ -26,7 +25,7 @@ from portal.extensions import db
 from portal.points.amounts import format_hours
 from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web import attempt, bounded_int, mask_name, page_arg
+from portal.web import SafeCSVWriter, attempt, bounded_int, mask_name, page_arg
 from portal.wishes import queries, services
 from portal.wishes.forms import ConfirmForm, FulfilForm, WishForm
 from portal.wishes.models import CLAIMED, Wish
@@ -296,7 +295,7 @@ def record():
 def records_csv(records, year: int, quarter: int, filename: str) -> Response:
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeCSVWriter(out)
     writer.writerow(["在职党员服务反馈卡", f"{year}年第{quarter}季度"])
     writer.writerow(["姓名", "工作单位", "党支部", "完成心愿（件）", "心愿明细", "平均评价",
                      "参加排班（次）", "志愿时长（小时）"])

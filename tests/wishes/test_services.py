@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.clock import local_today
@@ -230,3 +231,47 @@ def test_concurrent_confirmations_credit_once(app, make_wish, member, poster):
     assert results.count("confirmed") == 1 and results.count("already_confirmed") == 9, results
     assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.source_type == "wish")) == 1
+
+
+def test_a_staff_member_cannot_sign_off_their_own_claim(make_wish, make_user, tree, poster):
+    """A coordinator who is also a verified party member claims and fulfils a wish: the
+    resident (or another staff member) confirms it, never the claimer, so no points without
+    the resident."""
+    seed_default_rules()
+    both = make_user("coordinator", zone=tree.xinan, party="verified")
+    wish = make_wish()
+    services.claim(both, wish)
+    services.fulfil(both, wish, "轮椅已送到")
+    db.session.commit()
+    assert code_of(services.confirm, both, wish, 5) == "own_claim"
+    assert code_of(services.send_back, both, wish, "再看看") == "own_claim"
+    assert wish.status == "fulfilled" and ledger.balance_of(both.id) == 0
+    services.confirm(poster, wish, 5)
+    db.session.commit()
+    assert ledger.balance_of(both.id) == 20
+
+
+def test_an_edit_racing_a_review_is_refused_not_published_unreviewed(make_wish, coordinator,
+                                                                      poster):
+    wish = make_wish(published=False)
+    assert wish.status == "pending"  # what the poster's edit request read
+    db.session.execute(Wish.__table__.update().where(Wish.id == wish.id).values(
+        status="published", reviewed_by_id=coordinator.id))  # staff approve it meanwhile
+    db.session.commit()
+    set_committed_value(wish, "status", "pending")  # the poster's request still holds that
+    assert code_of(services.edit_wish, poster, wish, title="想要一辆电动轮椅",
+                   description="改成电动的", kind="item", value_yuan=280,
+                   deadline=wish.deadline, consent_name=True, consent_photo=False) == \
+        "not_editable"
+    db.session.expire(wish)
+    assert (wish.status, wish.title) == ("published", "想要一辆轮椅")
+
+
+def test_a_withdrawal_tells_a_claimer_who_claimed_a_moment_before(make_wish, member, poster):
+    wish = make_wish()
+    assert wish.claimer_id is None  # what the poster's request read
+    db.session.execute(Wish.__table__.update().where(Wish.id == wish.id).values(
+        status="claimed", claimer_id=member.id, claimed_dt=utcnow()))  # a claim lands
+    services.withdraw(poster, wish, "家里人已经买了")
+    db.session.commit()
+    assert wish.status == "withdrawn" and messages(member, "wish.withdrawn") == 1

@@ -71,6 +71,11 @@ def test_the_whole_path_by_form(client, auth, poster, member, coordinator):
     thanks = client.get("/wishes/thanks").get_data(as_text=True)
     assert "想要一辆轮椅" in thanks and "赵**" in thanks and "谢谢李书记" in thanks
     assert "东川区税务局" in thanks and evidence not in thanks and poster.phone not in thanks
+    # the claimer too is masked, unless they opted in to leaderboards
+    assert "李**" in thanks and "李建国" not in thanks
+    member.is_on_leaderboard = True
+    db.session.commit()
+    assert "李建国" in client.get("/wishes/thanks").get_data(as_text=True)
     assert client.get(f"/wishes/{wish.id}/photos/t_{evidence}").status_code == 404
 
     auth.login(member)
@@ -220,3 +225,33 @@ def test_the_dashboard_counts_wishes_to_review_and_fulfilled(client, auth, make_
     auth.logout()
     auth.login(make_user("coordinator", zone=tree.dongmei))
     assert "<strong>0</strong><span>待审核微心愿" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_wall_filters_by_grid_never_by_building(client, auth, make_wish, member, tree):
+    """A building filter would tell which building a poster lives in."""
+    make_wish()  # 赵桂兰 lives in tree.xinan_building
+    auth.login(member)
+    assert "想要一辆轮椅" in client.get(f"/wishes/?zone={tree.xinan_grid.id}").get_data(
+        as_text=True)
+    elsewhere = client.get(f"/wishes/?zone={tree.dongmei_grid.id}").get_data(as_text=True)
+    assert "想要一辆轮椅" not in elsewhere
+    # a building id is ignored: the whole wall, not a building's wishes
+    other_building = client.get(f"/wishes/?zone={tree.dongmei_building.id}")
+    assert "想要一辆轮椅" in other_building.get_data(as_text=True)
+
+
+def test_csv_exports_never_carry_a_formula(client, auth, make_wish, make_user, coordinator):
+    from portal.web import csv_cell
+
+    assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1+1", "@SUM(A1)", "-1.5", "12", "李建国")] \
+        == ["'=HYPERLINK(1)", "'+1+1", "'@SUM(A1)", "-1.5", "12", "李建国"]
+    sly = make_user(name="=HYPERLINK(\"http://x\")", party="verified")
+    wish = make_wish(title="-2+3 帮忙买菜")
+    services.claim(sly, wish)
+    services.fulfil(sly, wish, "已经买好")
+    services.confirm(wish.poster, wish, 5)
+    db.session.commit()
+    auth.login(coordinator)
+    body = client.get("/staff/wishes/units/cards.csv?unit=东川区税务局").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[2][4] == "'-2+3 帮忙买菜"
