@@ -140,6 +140,24 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "***"
 
 
+#: which bottom-bar tab a blueprint's pages belong to (the tab that lights up)
+NAV_TABS = {
+    "wishes": "home", "checkin": "home", "shifts": "shifts", "teams": "shifts",
+    "calendar": "shifts", "points": "points", "shop": "points", "inbox": "inbox",
+    "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
+    "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
+    "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
+}
+
+
+def nav_tab(endpoint: str | None) -> str:
+    """'shop_counter.counter_page' -> 'staff'; the home page -> 'home'; elsewhere ''."""
+    endpoint = endpoint or ""
+    if endpoint == "main.index":
+        return "home"
+    return NAV_TABS.get(endpoint.partition(".")[0], "")
+
+
 def register_web(app) -> None:
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
@@ -189,7 +207,7 @@ def register_web(app) -> None:
 
     app.jinja_env.globals.update(
         static_url=static_url, can=policy.can, get_locale=get_locale, role_labels=ROLE_LABELS,
-        icon=icon,
+        icon=icon, nav_tab=nav_tab,
     )
     from portal.points.amounts import format_hours, format_points
 

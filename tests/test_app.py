@@ -202,3 +202,21 @@ def test_a_huge_id_in_any_url_is_not_found(app, client, auth, make_user):
 def test_a_huge_number_in_the_query_is_ignored(client, auth, make_user, url):
     auth.login(make_user("superadmin"))
     assert client.get(url).status_code == 200, url
+
+
+def test_the_bottom_bar_lights_the_tab_of_every_page(app):
+    """Every blueprint's pages light a tab (the shop under 积分, wishes under 首页, the
+    counter and every staff page under 管理)."""
+    from portal.web import NAV_TABS, nav_tab
+
+    assert set(NAV_TABS) | {"main"} == set(app.blueprints)
+    assert nav_tab("shop_counter.counter_page") == "staff" and nav_tab("shop.catalogue") == \
+        "points" and nav_tab("wishes.wall") == "home" and nav_tab("main.index") == "home"
+    assert nav_tab("main.privacy") == "" and nav_tab(None) == ""
+
+
+def test_the_shop_page_marks_its_tab(client, auth, make_user):
+    auth.login(make_user())
+    html = client.get("/shop/").get_data(as_text=True)
+    current = html.split('aria-current="page"')[1][:300]
+    assert "积分" in current.split("</a>")[0]

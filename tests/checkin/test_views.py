@@ -102,7 +102,11 @@ def test_shift_code_image_decodes_to_the_permanent_path(client, auth, live_shift
 def test_poster_is_issued_reissued_and_old_ones_refused(client, auth, live_shift, coordinator,
                                                        volunteer):
     auth.login(coordinator)
+    blank = client.get(f"/staff/checkin/{live_shift.id}/poster").get_data(as_text=True)
+    assert "还没有生成海报" in blank and "打印海报（A4）" not in blank  # nothing to print yet
     client.post(f"/staff/checkin/{live_shift.id}/poster", data={"action": "issue"})
+    assert "打印海报（A4）" in client.get(f"/staff/checkin/{live_shift.id}/poster").get_data(
+        as_text=True)
     first = zxingcpp.read_barcodes(Image.open(io.BytesIO(
         client.get(f"/staff/checkin/{live_shift.id}/poster.png").data)))[0].text
     client.post(f"/staff/checkin/{live_shift.id}/poster", data={"action": "issue"})
