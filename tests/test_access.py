@@ -198,6 +198,7 @@ ACCESS = {
     ("wishes.edit", "GET", "/wishes/{wish_id}/edit"): WISH_STAFF,
     ("wishes.edit", "POST", "/wishes/{wish_id}/edit"): WISH_STAFF,
     ("wishes.withdraw", "POST", "/wishes/{wish_id}/withdraw"): WISH_STAFF,
+    ("wishes.consent", "POST", "/wishes/{wish_id}/consent"): WISH_STAFF,
     ("wishes.confirm", "POST", "/wishes/{wish_id}/confirm"): WISH_STAFF,
     ("wishes.send_back", "POST", "/wishes/{wish_id}/send-back"): WISH_STAFF,
     # only the claimer, and nobody has claimed it

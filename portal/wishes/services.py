@@ -162,6 +162,24 @@ def withdraw(actor, wish: Wish, reason: str = "") -> Wish:
     return wish
 
 
+def set_consent(actor, wish: Wish, *, consent_name: bool, consent_photo: bool) -> Wish:
+    """The poster (or staff for them) changes what the publicity page may show, at any time:
+    consent given when posting can be taken back after the wish is fulfilled."""
+    if actor.id != wish.poster_id and not is_staff_for(actor, wish):
+        raise NotAllowed()
+    consent_name, consent_photo = bool(consent_name), bool(consent_photo)
+    if (wish.consent_name, wish.consent_photo) == (consent_name, consent_photo):
+        return wish
+    wish.consent_name, wish.consent_photo = consent_name, consent_photo
+    db.session.flush()
+    shown = "、".join(label for label, on in (("姓氏", consent_name), ("照片", consent_photo))
+                     if on) or "都不显示"
+    _event(wish, actor, "consent", f"公示：{shown}")
+    audit.record(actor, "wish.consent", wish, f"修改微心愿“{wish.title}”的公示设置：{shown}",
+                 wish.zone)
+    return wish
+
+
 # ------------------------------------------------------------------ claiming and after
 
 

@@ -164,6 +164,14 @@ def withdraw(wish_id: int):
     return _act(wish_id, services.withdraw, _("心愿已撤回。"), request.form.get("reason", ""))
 
 
+@bp.post("/<int:wish_id>/consent")
+@login_required
+def consent(wish_id: int):
+    return _act(wish_id, services.set_consent, _("公示设置已保存。"),
+                consent_name=request.form.get("consent_name") == "y",
+                consent_photo=request.form.get("consent_photo") == "y")
+
+
 @bp.post("/<int:wish_id>/claim")
 @login_required
 def claim(wish_id: int):

@@ -255,3 +255,27 @@ def test_csv_exports_never_carry_a_formula(client, auth, make_wish, make_user, c
     body = client.get("/staff/wishes/units/cards.csv?unit=东川区税务局").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[2][4] == "'-2+3 帮忙买菜"
+
+
+def test_the_poster_takes_back_consent_after_the_wish_is_done(client, auth, make_wish, member,
+                                                              poster, make_user):
+    wish = make_wish(consent_name=True, consent_photo=True)
+    services.claim(member, wish)
+    services.fulfil(member, wish, "轮椅已送到", ["e1.jpg"])
+    services.confirm(poster, wish, 5, "谢谢")
+    db.session.commit()
+    assert "赵**" in client.get("/wishes/thanks").get_data(as_text=True)
+    auth.login(make_user())
+    assert client.post(f"/wishes/{wish.id}/consent", data={}).status_code == 403
+    auth.logout()
+    auth.login(poster)
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert 'data-testid="consent"' in page
+    done = client.post(f"/wishes/{wish.id}/consent", data={"consent_photo": "y"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "公示设置已保存" in done and "修改公示设置" in done
+    db.session.refresh(wish)
+    assert (wish.consent_name, wish.consent_photo) == (False, True)
+    auth.logout()
+    thanks = client.get("/wishes/thanks").get_data(as_text=True)
+    assert "想要一辆轮椅" in thanks and "赵**" not in thanks and "一位居民" in thanks
