@@ -123,3 +123,29 @@ def test_the_counter_refuses_a_resident_of_another_community(client, auth, clerk
     page = client.post(base + "/identify", data={"code": token},
                        follow_redirects=True).get_data(as_text=True)
     assert "不是本社区的" in page and "赵**" not in page
+
+
+def test_an_expired_member_code_the_limits_line_and_the_a4_receipt(client, auth, clerk,
+                                                                   open_shop, make_good,
+                                                                   resident):
+    from datetime import timedelta
+
+    from portal.types import utcnow
+
+    oil = make_good(name="鲁花花生油 1.8L", price="25", stock=5, limit=1)
+    old = members.member_code(resident, utcnow() - timedelta(minutes=5))  # a screenshot
+    db.session.commit()
+    auth.login(clerk)
+    base = f"/staff/shop/{open_shop.id}/counter"
+    html = client.post(base + "/identify", data={"code": old},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "二维码已过期，请让居民刷新会员码" in html and "王**" not in html
+    client.post(base + "/identify", data={"code": members.member_code(resident)})
+    assert "本月已兑 0 / 1" in client.get(base).get_data(as_text=True)
+    client.post(base + "/cart", data={"good_id": oil.id, "action": "more"})
+    sale = client.post(base + "/confirm").headers["Location"]
+    a4 = client.get(sale + "?paper=a4").get_data(as_text=True)
+    assert "receipt-a4.css" in a4 and "58 毫米小票" in a4
+    assert "receipt-58.css" in client.get(sale).get_data(as_text=True)
+    client.post(base + "/identify", data={"code": members.member_code(resident)})
+    assert "本月已兑 1 / 1" in client.get(base).get_data(as_text=True)

@@ -275,3 +275,37 @@ def test_a_withdrawal_tells_a_claimer_who_claimed_a_moment_before(make_wish, mem
     services.withdraw(poster, wish, "家里人已经买了")
     db.session.commit()
     assert wish.status == "withdrawn" and messages(member, "wish.withdrawn") == 1
+
+
+def test_smaller_rules_past_deadline_photos_and_who_is_told(make_wish, member, poster):
+    wish = make_wish()
+    later = utcnow() + timedelta(days=31)  # the deadline was 30 days out
+    assert code_of(services.claim, member, wish, now=later) == "past_deadline"
+    services.claim(member, wish)
+    db.session.commit()
+    assert messages(poster, "wish.claimed") == 1
+    assert code_of(services.fulfil, member, wish, "送到了", [f"p{i}.jpg" for i in range(7)]) \
+        == "too_many_photos"
+    services.fulfil(member, wish, "送到了", [f"p{i}.jpg" for i in range(6)])
+    db.session.commit()
+    assert messages(poster, "wish.fulfilled") == 1
+    services.confirm(poster, wish, 4)
+    db.session.commit()
+    assert messages(member, "wish.confirmed") == 1
+
+
+def test_rankings_count_confirmed_wishes_only_and_members_who_opted_in(make_wish, member,
+                                                                       poster, make_user):
+    from portal.wishes import queries
+
+    done, claimed = make_wish(), make_wish(title="想学用智能手机")
+    services.claim(member, done)
+    services.fulfil(member, done, "送到了")
+    services.confirm(poster, done, 5)
+    services.claim(make_user(party="verified"), claimed)  # a claim alone never ranks
+    db.session.commit()
+    units, members = queries.rankings()
+    assert [(u.work_unit, u.n) for u in units] == [("东川区税务局", 1)] and members == []
+    member.is_on_leaderboard = True
+    db.session.commit()
+    assert [(m.name, m.n) for m in queries.rankings()[1]] == [("李建国", 1)]

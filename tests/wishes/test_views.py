@@ -279,3 +279,18 @@ def test_the_poster_takes_back_consent_after_the_wish_is_done(client, auth, make
     auth.logout()
     thanks = client.get("/wishes/thanks").get_data(as_text=True)
     assert "想要一辆轮椅" in thanks and "赵**" not in thanks and "一位居民" in thanks
+
+
+def test_the_wall_puts_the_most_urgent_first_and_filters_by_kind(client, auth, make_wish,
+                                                                 member):
+    today = local_today(utcnow())
+    make_wish(title="想要一个新书包", deadline=today + timedelta(days=20))
+    make_wish(title="陪同去医院复查", kind="service", value_yuan=0,
+              deadline=today + timedelta(days=3))
+    make_wish(title="想要一辆轮椅", deadline=today + timedelta(days=10))
+    auth.login(member)
+    html = client.get("/wishes/").get_data(as_text=True)
+    order = [html.index(t) for t in ("陪同去医院复查", "想要一辆轮椅", "想要一个新书包")]
+    assert order == sorted(order)
+    items = client.get("/wishes/?kind=item").get_data(as_text=True)
+    assert "陪同去医院复查" not in items and "想要一辆轮椅" in items
