@@ -143,12 +143,7 @@ def daily_report(shop: Shop, day: date) -> DailyReport:
 
     return DailyReport(shop=shop, day=day, counts=counts, records_net=records_net,
                        ledger_net=ledger_net, goods_net=goods_net, items=_items(shop, start, end),
-                       stock_errors=[row for row in verify_stock()
-                                     if row[0] in _good_ids(shop)])
-
-
-def _good_ids(shop: Shop) -> set[int]:
-    return set(db.session.scalars(select(Good.id).where(Good.shop_id == shop.id)))
+                       stock_errors=verify_stock(shop.id))
 
 
 def _stock_at(shop: Shop, moment) -> dict[int, int]:

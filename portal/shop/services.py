@@ -160,12 +160,19 @@ def stock_take(actor, good: Good, counted: int, reason: str) -> StockMovement | 
     return movement
 
 
-def verify_stock() -> list[tuple[int, str, int, int]]:
-    """(good id, name, cached stock, sum of movements) for every good that does not add up."""
-    sums = (select(StockMovement.good_id, func.sum(StockMovement.delta).label("total"))
-            .group_by(StockMovement.good_id).subquery())
-    rows = db.session.execute(
-        select(Good.id, Good.name, Good.stock, func.coalesce(sums.c.total, 0))
-        .outerjoin(sums, sums.c.good_id == Good.id)
-        .where(Good.stock != func.coalesce(sums.c.total, 0)).order_by(Good.id)).all()
+def verify_stock(shop_id: int | None = None) -> list[tuple[int, str, int, int]]:
+    """(good id, name, cached stock, sum of movements) for every good that does not add up;
+    with shop_id, only that supermarket's goods are summed."""
+    sums = select(StockMovement.good_id, func.sum(StockMovement.delta).label("total"))
+    goods = select(Good.id)
+    if shop_id is not None:
+        goods = goods.where(Good.shop_id == shop_id)
+        sums = sums.where(StockMovement.good_id.in_(goods))
+    sums = sums.group_by(StockMovement.good_id).subquery()
+    stmt = (select(Good.id, Good.name, Good.stock, func.coalesce(sums.c.total, 0))
+            .outerjoin(sums, sums.c.good_id == Good.id)
+            .where(Good.stock != func.coalesce(sums.c.total, 0)).order_by(Good.id))
+    if shop_id is not None:
+        stmt = stmt.where(Good.shop_id == shop_id)
+    rows = db.session.execute(stmt).all()
     return [(gid, name, stock, int(total)) for gid, name, stock, total in rows]

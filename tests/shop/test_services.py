@@ -97,6 +97,10 @@ def test_shop_verify_command(runner, make_good):
     db.session.commit()
     result = runner.invoke(args=["shop", "verify"])
     assert result.exit_code == 1 and "MISMATCH" in result.output
+    good_id = db.session.scalar(select(Good.id))
+    shop_id = db.session.get(Good, good_id).shop_id
+    assert services.verify_stock(shop_id) == [(good_id, "金龙鱼大米 5kg", 1, 4)]
+    assert services.verify_stock(shop_id + 1) == []  # another supermarket's check is clean
 
 
 @pg_only
