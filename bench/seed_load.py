@@ -68,11 +68,20 @@ def main() -> None:
         from portal.shop.services import move_stock
 
         move_stock(tissues.id, 1_000_000, kind="restock", reason="压测备货")
-        ledger.earn(wang.id, 10_000_000, source_type="bench", source_id=wang.id,
-                    memo="压测用积分")
+        # Counter customers: every active resident of the shop's community, each with points
+        # and a member key, so concurrent sales spread over residents as at a real counter.
+        from portal.points.queries import community_of
+
+        customers = []
+        for resident in residents:
+            home = community_of(resident.home_zone) if resident.home_zone else None
+            if resident.is_active_account and home is not None and home.id == shop.zone_id:
+                ledger.earn(resident.id, 10_000_000, source_type="bench", source_id=resident.id,
+                            memo="压测用积分")
+                customers.append(members.member_key(resident))
         db.session.commit()
         print(json.dumps({"live_shift_id": live.id, "member_key": key, "shop_id": shop.id,
-                          "good_id": tissues.id}))
+                          "good_id": tissues.id, "customer_keys": customers}))
 
 
 if __name__ == "__main__":

@@ -97,8 +97,10 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     so it is never charged twice."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", shop.zone)
+    # One lock per resident for the whole sale: replays, monthly limits and the spend below
+    # all read under it, so concurrent sales to one resident queue here.
+    lock_account(user.id)
     if key:
-        lock_account(user.id)
         done = db.session.scalar(select(Redemption).where(Redemption.user_id == user.id,
                                                           Redemption.request_key == key))
         if done is not None:
@@ -115,7 +117,6 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     if set(goods) != set(items) or any(g.shop_id != shop.id or not g.is_active
                                        for g in goods.values()):
         raise DomainError("bad_good", _l("有商品不属于本超市或已下架，请重新选择。"), 400)
-    lock_account(user.id)
     taken = taken_this_month(user.id, [g.id for g in goods.values() if g.monthly_limit], now)
     for good in goods.values():
         if good.monthly_limit and taken.get(good.id, 0) + items[good.id] > good.monthly_limit:
@@ -134,16 +135,19 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
         db.session.add(RedemptionLine(redemption_id=redemption.id, good_id=good_id,
                                       quantity=items[good_id],
                                       unit_tenths=goods[good_id].price_tenths))
-        move_stock(good_id, -items[good_id], kind="redemption", actor=clerk,
-                   source_type="redemption", source_id=redemption.id)
     names = "、".join(f"{goods[g].name}×{q}" for g, q in sorted(items.items()))
     entry = ledger.spend(user.id, total, source_type="redemption", source_id=redemption.id,
                          actor=clerk, memo=f"积分超市兑换：{names}"[:200])
     redemption.ledger_entry_id = entry.id
-    db.session.flush()
     audit.record(clerk, "redemption.create", redemption,
                  f"{user.name} 兑换 {names}，{format_points(total)} 分（{redemption.receipt_no}）",
                  shop.zone)
+    db.session.flush()
+    # The shelf last: a popular good's row is the one every counter contends for, so its lock
+    # is taken just before the commit and held as briefly as the sale allows.
+    for good_id in sorted(items):
+        move_stock(good_id, -items[good_id], kind="redemption", actor=clerk,
+                   source_type="redemption", source_id=redemption.id)
     return redemption
 
 
