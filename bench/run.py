@@ -59,11 +59,16 @@ def fetch(port: int, path: str, cookie: str) -> tuple[str, str | None, str]:
     response = conn.getresponse()
     body = response.read().decode()
     conn.close()
+    return cookies_after(cookie, response), response.getheader("Location"), body
+
+
+def cookies_after(cookie: str, response: http.client.HTTPResponse) -> str:
+    """The Cookie header as the response's Set-Cookie headers leave it."""
     jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
     for header in response.headers.get_all("Set-Cookie") or []:
         name, _sep, rest = header.partition("=")
         jar[name] = rest.split(";", 1)[0]
-    return "; ".join(f"{k}={v}" for k, v in jar.items()), response.getheader("Location"), body
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def csrf_of(html: str) -> str:
@@ -103,12 +108,7 @@ def _post(conn: http.client.HTTPConnection, path: str, cookie: str, fields: dict
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     response = conn.getresponse()
     response.read()
-    jar = dict(p.split("=", 1) for p in cookie.split("; ") if "=" in p)
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _sep, rest = header.partition("=")
-        jar[name] = rest.split(";", 1)[0]
-    return (response.status, "; ".join(f"{k}={v}" for k, v in jar.items()),
-            response.getheader("Location"))
+    return response.status, cookies_after(cookie, response), response.getheader("Location")
 
 
 def drive_counter(port: int, info: dict, clerk: str, customers: list[str], clients: int,
@@ -156,21 +156,9 @@ def drive_counter(port: int, info: dict, clerk: str, customers: list[str], clien
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(customers[i % len(customers)],))
-               for i in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
-
-    return {"rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors[0]}
+    elapsed = run_threads([threading.Thread(target=client, args=(customers[i % len(customers)],))
+                           for i in range(clients)])
+    return summary(latencies, errors[0], elapsed)
 
 
 def login(port: int, phone: str, password: str) -> str:
@@ -228,22 +216,29 @@ def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    elapsed = run_threads([threading.Thread(target=client) for _ in range(clients)])
+    return summary(latencies, errors[0], elapsed)
+
+
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start the clients together and wait for them; returns the seconds it took."""
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return time.perf_counter() - started
+
+
+def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
+    """Requests a second and p50/p95/p99 in milliseconds, as the tables print them."""
+    latencies = sorted(latencies)
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
 
-    return {
-        "rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
-        "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors[0],
-    }
+    return {"rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
+            "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors}
 
 
 WRK_SCRIPT = """
