@@ -88,6 +88,14 @@ def check_customer(shop: Shop, user) -> None:
             "这位居民不是本社区的，请到所在社区的积分超市兑换。"), 403)
 
 
+def sale_for_key(user_id: int, key: str | None) -> Redemption | None:
+    """The sale a cart's one-time key already made, if any."""
+    if not key:
+        return None
+    return db.session.scalar(select(Redemption).where(Redemption.user_id == user_id,
+                                                      Redemption.request_key == key))
+
+
 def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str = "member_code",
            now: datetime | None = None, key: str | None = None) -> Redemption:
     """Sell `items` ({good id: quantity}) to the resident for points. All or nothing.
@@ -100,11 +108,9 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     # One lock per resident for the whole sale: replays, monthly limits and the spend below
     # all read under it, so concurrent sales to one resident queue here.
     lock_account(user.id)
-    if key:
-        done = db.session.scalar(select(Redemption).where(Redemption.user_id == user.id,
-                                                          Redemption.request_key == key))
-        if done is not None:
-            return done
+    done = sale_for_key(user.id, key)
+    if done is not None:
+        return done
     check_customer(shop, user)
     if not is_open(shop, now):
         raise DomainError("shop_closed", _l("积分超市现在不在开放时间，不能兑换。"))

@@ -46,7 +46,8 @@ def _save(cart: dict) -> None:
 def counter_page(shop_id: int):
     shop = _shop(shop_id)
     cart = _cart(shop.id)
-    sold = _sold(cart)
+    sold = counter.sale_for_key(cart["user"], counter.request_key(cart.get("key"))) \
+        if cart.get("user") else None
     if sold is not None:  # the confirm went through but its answer never arrived
         session.pop(CART, None)
         flash(_("这一单已经兑换成功（收据号 %(no)s），没有重复扣积分。", no=sold.receipt_no),
@@ -65,14 +66,6 @@ def counter_page(shop_id: int):
                            lines=lines, total=sum(g.price_tenths * q for g, q in lines),
                            balance=ledger.balance_of(user.id) if user else 0, taken=taken,
                            is_open=counter.is_open(shop, now))
-
-
-def _sold(cart: dict) -> Redemption | None:
-    """The sale this cart already made, if its confirm went through."""
-    if not cart.get("user") or not counter.request_key(cart.get("key")):
-        return None
-    return db.session.scalar(select(Redemption).where(Redemption.user_id == cart["user"],
-                                                      Redemption.request_key == cart["key"]))
 
 
 def _back(shop_id: int):

@@ -328,3 +328,10 @@ def record_csv():
 def poster_label(wish: Wish) -> str:
     """How the publicity page names the recipient: masked, and only with consent."""
     return mask_name(wish.poster.name) if wish.consent_name else _("一位居民")
+
+
+@bp.app_template_filter("claimer_label")
+def claimer_label(wish: Wish) -> str:
+    """How the publicity page names the claimer: in full only if they opted in to leaderboards."""
+    claimer = wish.claimer
+    return claimer.name if claimer.is_on_leaderboard else mask_name(claimer.name)
