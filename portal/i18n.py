@@ -22,23 +22,37 @@ def compile_catalogs(force: bool = False) -> list[Path]:
     return written
 
 
-def install_fast_gettext(app) -> None:
-    """Template `_()` with the request's translations looked up once, not on every call.
+def translations():
+    """The request's translations, looked up once per request (or app context) and kept in `g`.
 
     Flask-Babel's own callables resolve the context, the locale and the catalogue cache for
     each string, and a page has dozens of strings; this keeps its catalogues and its locale
-    choice and only remembers the result in `g` for the rest of the request.
+    choice and only remembers the result for the rest of the request.
     """
     from flask import g
     from flask_babel import get_translations
 
-    def translations():
-        try:
-            return g._portal_translations
-        except AttributeError:
-            g._portal_translations = found = get_translations()
-            return found
+    try:
+        return g._portal_translations
+    except AttributeError:
+        g._portal_translations = found = get_translations()
+        return found
 
+
+def N_(string: str) -> str:
+    """Marks a string for extraction without translating it; `gettext(string)` later does."""
+    return string
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext with the request's translations looked up once (see above), for
+    code on hot paths that translates a few strings per request."""
+    found = translations().ugettext(string)
+    return found % variables if variables else found
+
+
+def install_fast_gettext(app) -> None:
+    """Template `_()` through `translations()`."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -122,11 +123,38 @@ class SafeCSVWriter:
         self._writer.writerow([csv_cell(value) for value in row])
 
 
+#: CLDR pattern fields that print the same digits in every locale, as str.format fields
+NUMERIC_FIELDS = {"yyyy": "{0.year:04d}", "MM": "{0.month:02d}", "M": "{0.month}",
+                  "dd": "{0.day:02d}", "d": "{0.day}", "HH": "{0.hour:02d}",
+                  "mm": "{0.minute:02d}", "ss": "{0.second:02d}"}
+_PATTERN_FIELD = re.compile(r"[A-Za-z]+|'")
+
+
+@cache
+def numeric_pattern(fmt: str) -> str | None:
+    """'M月d日 HH:mm' -> '{0.month}月{0.day}日 {0.hour:02d}:{0.minute:02d}'; None when the
+    pattern has a field that depends on the locale (a weekday or month name) or a quote."""
+    parts, end = [], 0
+    for found in _PATTERN_FIELD.finditer(fmt):
+        field = NUMERIC_FIELDS.get(found.group())
+        if field is None:
+            return None
+        parts += [fmt[end:found.start()].replace("{", "{{").replace("}", "}}"), field]
+        end = found.end()
+    parts.append(fmt[end:].replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
 def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A UTC datetime shown in the configured time zone (Asia/Shanghai by default)."""
+    """A UTC datetime shown in the configured time zone (Asia/Shanghai by default).
+
+    Patterns of digits only (dates and times in lists: every row has a few) are formatted
+    directly; Babel formats the rest, such as weekday and month names."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])), fmt)
+    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    pattern = numeric_pattern(fmt)
+    return pattern.format(local) if pattern is not None else format_datetime(local, fmt)
 
 
 def mask_name(name: str) -> str:

@@ -220,3 +220,55 @@ def test_the_shop_page_marks_its_tab(client, auth, make_user):
     html = client.get("/shop/").get_data(as_text=True)
     current = html.split('aria-current="page"')[1][:300]
     assert "积分" in current.split("</a>")[0]
+
+
+@pytest.mark.parametrize("fmt", ["HH:mm", "HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-dd HH:mm",
+                                 "MM-dd HH:mm", "M月d日", "M月d日 HH:mm", "{d}.M"])
+def test_digit_only_dates_match_babel(app, fmt):
+    """local_dt formats digit-only patterns itself (every list row has a few); the result
+    must be exactly Babel's, across a day boundary in Shanghai and in every month."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import format_datetime
+
+    from portal.web import local_dt, numeric_pattern
+
+    assert numeric_pattern(fmt) is not None
+    with app.test_request_context():
+        start = datetime(2026, 1, 1, 15, 59, 7, tzinfo=UTC)  # 23:59 in Shanghai
+        for step in range(0, 400 * 24, 37):
+            when = start + timedelta(hours=step)
+            local = when.astimezone(ZoneInfo("Asia/Shanghai"))
+            assert local_dt(when, fmt) == format_datetime(local, fmt), (fmt, when)
+
+
+@pytest.mark.parametrize("fmt", ["M月d日 EEEE", "EEE, MMM d", "h:mm a", "yyyy'年'"])
+def test_named_fields_are_left_to_babel(app, fmt):
+    from datetime import UTC, datetime
+
+    from flask_babel import format_datetime
+
+    from portal.web import local_dt, numeric_pattern
+
+    assert numeric_pattern(fmt) is None
+    with app.test_request_context():
+        when = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+        assert local_dt(when, fmt) == format_datetime(when, fmt)
+
+
+def test_gunicorn_settings_load_with_gunicorn_itself(monkeypatch):
+    """gunicorn.conf.py is what production and the benchmark run: gunicorn must accept it."""
+    from pathlib import Path
+
+    from gunicorn.config import Config as GunicornConfig
+
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    path = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+    settings = {}
+    exec(compile(path.read_text(), str(path), "exec"), settings)
+    config = GunicornConfig()
+    for name in ("bind", "worker_class", "workers", "threads", "keepalive", "timeout"):
+        config.set(name, settings[name])
+    assert config.worker_class_str == "gthread" and config.workers == 3
+    assert config.keepalive >= 5 and config.threads >= 2

@@ -7,7 +7,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}
 METHODS = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
@@ -36,3 +37,28 @@ def test_placeholders_survive_translation():
         if message.id and message.string:
             assert sorted(pattern.findall(message.id)) == sorted(pattern.findall(message.string)), \
                 message.id
+
+
+def test_marked_outcome_words_are_extracted_and_translated(app):
+    """The check-in outcomes are marked with N_ and translated when shown: in English the
+    result page must not fall back to Chinese."""
+    from portal.checkin import outcomes
+    from portal.checkin.services import ScanResult
+
+    assert "二维码已过期" in source_messages()
+    # each block in its own app context, as each request has in production (g is per context)
+    with app.app_context(), app.test_request_context(headers={"Cookie": "lang=en"}):
+        described = outcomes.describe_result(ScanResult("expired_code"))
+        assert described["title"] != "二维码已过期"
+        assert described["title"] == outcomes._("二维码已过期")
+        assert outcomes.outcome_title("too_late") != "班次已结束，不能再签到"
+    with app.app_context(), app.test_request_context():
+        assert outcomes.describe_result(ScanResult("expired_code"))["title"] == "二维码已过期"
+        assert outcomes.outcome_title("no_such_code") == "no_such_code"
+
+
+def test_gettext_formats_its_variables(app):
+    from portal.i18n import gettext
+
+    with app.test_request_context():
+        assert gettext("%(name)s · %(time)s", name="王*", time="08:00") == "王* · 08:00"

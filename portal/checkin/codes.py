@@ -108,6 +108,9 @@ def read_member_code(token: str, now: datetime) -> str:
 
 def printable(text: str, limit: int) -> str:
     """Text safe to store: no NUL or other control characters (PostgreSQL refuses NUL)."""
+    text = text or ""
+    if text.isprintable():  # the common case, checked in C
+        return text[:limit]
     return "".join(ch for ch in (text or "")[:limit * 4] if ch.isprintable())[:limit]
 
 

@@ -1,39 +1,44 @@
-"""Outcome codes as people read them: a title, a detail, and whether it is good news."""
+"""Outcome codes as people read them: a title, a detail, and whether it is good news.
+
+Every scan shows one of these, so the words are kept marked but untranslated (`N_`), and
+only the ones a result needs are translated (`portal.i18n.gettext`: the request's catalogue,
+looked up once).
+"""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.web import local_dt, mask_name
 
+TITLES = {
+    "already_checked_in": N_("已经签到过了"),
+    "not_signed_up": N_("没有报名这个班次"),
+    "too_early": N_("还没到签到时间"),
+    "too_late": N_("班次已结束，不能再签到"),
+    "expired_code": N_("二维码已过期"),
+    "invalid_code": N_("二维码无效"),
+    "shift_cancelled": N_("班次已取消"),
+    "checked_out": N_("已经签退过了"),
+    "not_checked_in": N_("还没有签到，不能签退"),
+    "outside_area": N_("不在签到范围内"),
+}
 
-def _titles() -> dict[str, str]:
-    return {
-        "already_checked_in": _("已经签到过了"),
-        "not_signed_up": _("没有报名这个班次"),
-        "too_early": _("还没到签到时间"),
-        "too_late": _("班次已结束，不能再签到"),
-        "expired_code": _("二维码已过期"),
-        "invalid_code": _("二维码无效"),
-        "shift_cancelled": _("班次已取消"),
-        "checked_out": _("已经签退过了"),
-        "not_checked_in": _("还没有签到，不能签退"),
-        "outside_area": _("不在签到范围内"),
-    }
+DETAILS = {
+    "not_signed_up": N_("请先在“排班”里报名。如果现场还有名额，协调员可以为您现场补位。"),
+    "too_early": N_("班次开始前 30 分钟开放签到，请稍后再扫。"),
+    "expired_code": N_("请重新扫描协调员手机上的二维码，它每 30 秒更新一次。"),
+    "invalid_code": N_("这个二维码不是本平台的签到码，或者已经作废。"),
+    "outside_area": N_("请到活动地点后再扫码，并允许浏览器获取位置。也可以请协调员帮您签到。"),
+}
 
 
-def _details() -> dict[str, str]:
-    return {
-        "not_signed_up": _("请先在“排班”里报名。如果现场还有名额，协调员可以为您现场补位。"),
-        "too_early": _("班次开始前 30 分钟开放签到，请稍后再扫。"),
-        "expired_code": _("请重新扫描协调员手机上的二维码，它每 30 秒更新一次。"),
-        "invalid_code": _("这个二维码不是本平台的签到码，或者已经作废。"),
-        "outside_area": _("请到活动地点后再扫码，并允许浏览器获取位置。也可以请协调员帮您签到。"),
-    }
+def _word(table: dict, outcome: str, default: str) -> str:
+    return _(table[outcome]) if outcome in table else default
 
 
 def outcome_title(outcome: str) -> str:
-    return _("成功") if outcome == "ok" else _titles().get(outcome, outcome)
+    return _("成功") if outcome == "ok" else _word(TITLES, outcome, outcome)
 
 
 def describe_result(result) -> dict:
@@ -46,8 +51,8 @@ def describe_result(result) -> dict:
         title = _("签退成功") if result.action == "out" else _("签到成功")
         detail = _("%(name)s · %(time)s", name=name, time=local_dt(when, "HH:mm"))
     else:
-        title = _titles().get(outcome, outcome)
-        detail = _details().get(outcome, "")
+        title = _word(TITLES, outcome, outcome)
+        detail = _word(DETAILS, outcome, "")
         if attendance is not None:
             detail = _("%(name)s 已于 %(time)s 签到", name=name,
                        time=local_dt(attendance.checkin_dt, "HH:mm"))

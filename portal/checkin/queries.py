@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.checkin.models import Attendance, ScanLog
 from portal.extensions import db
 from portal.shifts.models import Shift, SignUp
+
+
+@cache
+def _shift_statement():
+    """Built once: a select with eager-load options costs more CPU to build than to run,
+    and every scan runs it."""
+    return (select(Shift).where(Shift.id == bindparam("shift_id"))
+            .options(joinedload(Shift.zone), joinedload(Shift.activity)))
+
+
+def shift_with_place(shift_id: int) -> Shift | None:
+    """A shift with its zone and activity (every scan page and result shows them)."""
+    return db.session.scalar(_shift_statement(), {"shift_id": shift_id})
+
 
 FAILURES = ("not_signed_up", "too_early", "too_late", "expired_code", "invalid_code",
             "shift_cancelled", "not_checked_in", "outside_area")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -41,16 +42,17 @@ class ScanResult:
 
 
 def log_scan(outcome: str, *, method: str, shift_id: int | None = None, user_id=None,
-             actor=None, code: str = "", note: str = "", user_agent: str = "") -> ScanLog:
-    row = ScanLog(shift_id=shift_id, user_id=user_id, actor_id=getattr(actor, "id", None),
-                  method=method, outcome=outcome, code_excerpt=excerpt(code),
-                  note=printable(note, 500), user_agent=printable(user_agent, 255))
-    db.session.add(row)
-    db.session.flush()
+             actor=None, code: str = "", note: str = "", user_agent: str = "") -> None:
+    """One scan-log row, written at once in the request's transaction. A plain INSERT, not
+    an ORM object: every scan writes one, and nothing reads it back in the same request."""
+    db.session.execute(ScanLog.__table__.insert(), {
+        "shift_id": shift_id, "user_id": user_id, "actor_id": getattr(actor, "id", None),
+        "method": method, "outcome": outcome, "code_excerpt": excerpt(code),
+        "note": printable(note, 500), "user_agent": printable(user_agent, 255),
+        "created_dt": utcnow()})
     if outcome not in ("ok", "already_checked_in", "checked_out"):
         current_app.logger.warning("check-in refused: %s (method %s, shift %s, user %s, code %r)",
                                    outcome, method, shift_id, user_id, excerpt(code))
-    return row
 
 
 def confirmed_signup(user_id: int, shift_id: int, lock: bool = False) -> SignUp | None:
@@ -59,6 +61,20 @@ def confirmed_signup(user_id: int, shift_id: int, lock: bool = False) -> SignUp 
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(stmt)
+
+
+@cache
+def _signup_statement():
+    """Built once and run with bound ids (building it costs more CPU than running it)."""
+    return (select(SignUp, Attendance).outerjoin(Attendance, Attendance.signup_id == SignUp.id)
+            .where(SignUp.user_id == bindparam("user_id"),
+                   SignUp.shift_id == bindparam("shift_id"), SignUp.status == "confirmed"))
+
+
+@cache
+def _signup_statement_locked():
+    return (_signup_statement().with_for_update(of=SignUp, key_share=True)
+            .execution_options(populate_existing=True))
 
 
 def _signup_and_attendance(user_id: int, shift_id: int):
@@ -73,14 +89,11 @@ def _signup_and_attendance(user_id: int, shift_id: int):
     checks of other inserts (KEY SHARE on this row) do not, which under load otherwise made
     PostgreSQL deadlock.
     """
-    stmt = (select(SignUp, Attendance).outerjoin(Attendance, Attendance.signup_id == SignUp.id)
-            .where(SignUp.user_id == user_id, SignUp.shift_id == shift_id,
-                   SignUp.status == "confirmed"))
-    row = db.session.execute(stmt).first()
+    ids = {"user_id": user_id, "shift_id": shift_id}
+    row = db.session.execute(_signup_statement(), ids).first()
     if row is None or row[1] is not None:
         return (row[0], row[1]) if row else (None, None)
-    row = db.session.execute(stmt.with_for_update(of=SignUp, key_share=True)
-                             .execution_options(populate_existing=True)).first()
+    row = db.session.execute(_signup_statement_locked(), ids).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -210,12 +223,17 @@ def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None
                     user_agent=user_agent)
 
 
-def find_member(raw: str, now: datetime):
-    """The resident a member code belongs to. Raises CodeError."""
+@cache
+def _member_statement():
     from portal.accounts.models import User
 
+    return select(User).where(User.member_key == bindparam("key"))
+
+
+def find_member(raw: str, now: datetime):
+    """The resident a member code belongs to. Raises CodeError."""
     key = read_member_code(raw, now)
-    user = db.session.scalar(select(User).where(User.member_key == key))
+    user = db.session.scalar(_member_statement(), {"key": key})
     if user is None:
         raise CodeError("invalid_code")
     return user

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.accounts.models import User
@@ -37,8 +36,7 @@ PERMISSION = "shifts.manage"
 
 
 def _shift(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.zone),
-                                                     joinedload(Shift.activity)])
+    shift = queries.shift_with_place(shift_id)
     if shift is None:
         abort(404)
     if not policy.can(current_user, PERMISSION, shift.zone):

@@ -3,10 +3,9 @@ resident's member code, and an attendance record."""
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from portal import policy
-from portal.checkin import codes, members, qr, services
+from portal.checkin import codes, members, qr, queries, services
 from portal.checkin.models import Attendance
 from portal.checkin.outcomes import describe_result, outcome_title
 from portal.extensions import db
@@ -48,8 +47,7 @@ def scanned(token: str):
 
 def _pass_or_404(value: str) -> tuple[codes.ShiftCode, Shift]:
     code = codes.read_pass(value)
-    shift = db.session.get(Shift, code.shift_id, options=[
-        joinedload(Shift.zone), joinedload(Shift.activity)]) if code else None
+    shift = queries.shift_with_place(code.shift_id) if code else None
     if shift is None:
         abort(404)
     return code, shift

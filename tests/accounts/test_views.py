@@ -186,3 +186,13 @@ def test_logout_also_forgets_the_remembered_device(client, make_user):
     client.post("/logout")
     assert client.get_cookie("remember_token") is None
     assert client.get("/me").status_code == 302
+
+
+@pytest.mark.parametrize("stored", ["99999999999999999999.1", "-4.1", "0.1", "x.y", "5"])
+def test_a_session_naming_no_possible_user_is_logged_out(client, stored):
+    """The session cookie is signed, but the loader still never sends an id the database
+    cannot hold (PostgreSQL would refuse it with an error)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = stored
+    response = client.get("/points/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -74,3 +74,13 @@ def test_qr_images_decode_to_the_check_in_url(app):
     image = Image.open(io.BytesIO(qr.png(url)))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [url]
     assert qr.svg(url).startswith(b"<svg")
+
+
+def test_printable_keeps_plain_text_and_strips_control_characters():
+    assert codes.printable("Mozilla/5.0 (Linux; Android 8.1) MicroMessenger/8.0", 255) \
+        == "Mozilla/5.0 (Linux; Android 8.1) MicroMessenger/8.0"
+    assert codes.printable("王秀英" * 100, 10) == "王秀英王秀英王秀英王"
+    assert codes.printable("a\x00b\nc\x1bd", 255) == "abcd"
+    assert codes.printable("\x00" * 5 + "x" * 30, 20) == "x" * 20
+    assert codes.printable(None, 5) == ""
+    assert codes.excerpt("s.42.123.abcdefghijklmnopqrstuvwxyz") == "s.42.123.abcdefghijk"
