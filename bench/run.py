@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -246,6 +247,7 @@ wrk.method = "%(method)s"
 wrk.body = %(body)s
 wrk.headers["Accept"] = "%(accept)s"
 %(extra)s
+%(delay)s
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT %%d %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
@@ -257,9 +259,12 @@ end
 
 
 def drive_wrk(port: int, path: str, cookie: str | None, clients: int, seconds: float,
-              body: str | None = None, accept: str = "text/html"):
+              body: str | None = None, accept: str = "text/html", think_ms: int = 0):
     """The same measurement with wrk (C, event loop), so the load generator takes far less of
-    the cores it shares with the server and PostgreSQL."""
+    the cores it shares with the server and PostgreSQL.
+
+    With `think_ms`, each client pauses a random 0.5-1.5x that long after every answer, as
+    a person does between scans; latency is still timed from request to answer only."""
     extra = []
     if cookie:
         extra.append(f'wrk.headers["Cookie"] = "{cookie}"')
@@ -267,7 +272,9 @@ def drive_wrk(port: int, path: str, cookie: str | None, clients: int, seconds: f
         extra.append('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
     script = WRK_SCRIPT % {"method": "POST" if body is not None else "GET",
                            "body": json.dumps(body) if body is not None else "nil",
-                           "accept": accept, "extra": "\n".join(extra)}
+                           "accept": accept, "extra": "\n".join(extra),
+                           "delay": (f"delay = function() return math.random({think_ms // 2}, "
+                                     f"{think_ms * 3 // 2}) end" if think_ms else "")}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -290,14 +297,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-connections", type=int, default=1000,
-                        help="gunicorn's cap on one worker's open connections (gthread)")
+    parser.add_argument("--worker-connections", type=int, default=None,
+                        help="gunicorn's cap on one worker's open connections (gthread; "
+                             "default gunicorn's, 1000)")
     parser.add_argument("--driver", choices=("python", "wrk"), default="python",
                         help="load generator: Python threads (no install) or wrk (Debian)")
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="wrk only: each client pauses about this long between requests "
+                             "(a crowd of people, not a flood); 0 = back to back")
     parser.add_argument("--only", default="",
                         help="run only endpoints whose label contains this text (and /ping)")
     args = parser.parse_args()
-    run = drive_wrk if args.driver == "wrk" else drive
+    if args.think_ms and args.driver != "wrk":
+        parser.error("--think-ms needs --driver wrk")
+    run = partial(drive_wrk, think_ms=args.think_ms) if args.driver == "wrk" else drive
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
         env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY="bench-secret",
@@ -313,11 +326,14 @@ def main() -> None:
             engine.dispose()
         info = prepare(env)
         port = free_port()
+        # production's settings (gunicorn.conf.py), on loopback, with the run's worker counts
+        knobs = ["--workers", str(args.workers), "--threads", str(args.threads)]
+        if args.worker_connections:
+            knobs += ["--worker-connections", str(args.worker_connections)]
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-connections", str(args.worker_connections),
-             "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level",
-             "warning", "portal:create_app()"], cwd=ROOT, env=env)
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *knobs,
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
+            cwd=ROOT, env=env)
         try:
             for _ in range(100):
                 try:
@@ -328,9 +344,13 @@ def main() -> None:
             cookie = login(port, "13900000001", "demo1234")
             coordinator = login(port, "13900000003", "demo1234")
             database = "PostgreSQL" if "postgresql" in env["DATABASE_URL"] else "SQLite"
-            print(f"\n{database}, gunicorn {args.workers} workers x {args.threads} threads, "
-                  f"driver {args.driver}, {args.clients} clients, {args.seconds:g} s each, "
-                  f"{os.cpu_count()} cores\n")
+            print(f"\n{database}, gunicorn (gunicorn.conf.py) {args.workers} workers x "
+                  f"{args.threads} threads"
+                  + (f", --worker-connections {args.worker_connections}"
+                     if args.worker_connections else "") + ", "
+                  f"driver {args.driver}, {args.clients} clients"
+                  + (f" pausing ~{args.think_ms} ms between requests" if args.think_ms else "")
+                  + f", {args.seconds:g} s each, {os.cpu_count()} cores\n")
             print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors |")
             print("|---|---:|---:|---:|---:|---:|---:|")
             for label, path, needs_login in ENDPOINTS:
