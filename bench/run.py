@@ -242,6 +242,50 @@ def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
             "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors}
 
 
+def cpu_seconds(server_pid: int) -> tuple[float, float] | None:
+    """CPU time used so far by gunicorn (its master and workers) and by PostgreSQL's
+    processes, from /proc; None where there is no /proc. Sampled around each endpoint's run,
+    it gives the CPU one request costs, the number that sets the throughput on shared cores."""
+    proc = Path("/proc")
+    if not (proc / str(server_pid)).exists():
+        return None
+    app = database = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks, parent = int(fields[11]) + int(fields[12]), int(fields[1])
+        if int(entry.name) == server_pid or parent == server_pid:
+            app += ticks
+        elif name.startswith("postgres"):
+            database += ticks
+    hertz = os.sysconf("SC_CLK_TCK")
+    return app / hertz, database / hertz
+
+
+def measured(server_pid: int, drive_once) -> dict:
+    """Runs one endpoint's drive and adds the CPU milliseconds per answered request."""
+    before = cpu_seconds(server_pid)
+    result = drive_once()
+    after = cpu_seconds(server_pid)
+    answered = max(result["n"], 1)
+    if before and after:
+        result["app_ms"] = (after[0] - before[0]) * 1000 / answered
+        result["db_ms"] = (after[1] - before[1]) * 1000 / answered
+    return result
+
+
+def row(label: str, r: dict) -> str:
+    cpu = (f"{r['app_ms']:.2f} | {r['db_ms']:.2f}" if "app_ms" in r else "– | –")
+    return (f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{cpu} | {r['n']} | {r['errors']} |")
+
+
 WRK_SCRIPT = """
 wrk.method = "%(method)s"
 wrk.body = %(body)s
@@ -351,16 +395,17 @@ def main() -> None:
                   f"driver {args.driver}, {args.clients} clients"
                   + (f" pausing ~{args.think_ms} ms between requests" if args.think_ms else "")
                   + f", {args.seconds:g} s each, {os.cpu_count()} cores\n")
-            print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
+            print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | "
+                  "PostgreSQL CPU ms/req | requests | errors |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             for label, path, needs_login in ENDPOINTS:
                 if args.only and args.only not in label and path != "/ping":
                     continue
                 drive(port, path, cookie if needs_login else None, 4, 1)  # warm up
-                r = run(port, path, cookie if needs_login else None, args.clients,
-                        args.seconds)
-                print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-                      f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
+                r = measured(server.pid, partial(run, port, path,
+                                                 cookie if needs_login else None,
+                                                 args.clients, args.seconds))
+                print(row(label, r))
             clerk = login(port, "13900000004", "demo1234")
             targets = check_in_targets(env, info, port, cookie, coordinator)
             from portal import create_app
@@ -371,19 +416,19 @@ def main() -> None:
                 if args.only and args.only not in label:
                     continue
                 drive(port, path, who, 4, 1, body, accept)  # warm up
-                r = run(port, path, who, args.clients, args.seconds, body, accept)
-                print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-                      f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
+                r = measured(server.pid, partial(run, port, path, who, args.clients,
+                                                 args.seconds, body, accept))
+                print(row(label, r))
             label = ("counter confirm (POST /staff/shop/<id>/counter/confirm), one-item sale, "
                      "a fresh cart each, sales spread over the community's residents "
-                     "(Python driver)")
+                     "(Python driver; its CPU is per sale: identify, cart and confirm)")
             if not args.only or args.only in label:
                 with create_app().app_context():  # just before use: member codes rotate
                     customers = [codes.member_token(key, utcnow())
                                  for key in info["customer_keys"]]
-                r = drive_counter(port, info, clerk, customers, args.clients, args.seconds)
-                print(f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-                      f"{r['p99']:.1f} | {r['n']} | {r['errors']} |")
+                r = measured(server.pid, partial(drive_counter, port, info, clerk, customers,
+                                                 args.clients, args.seconds))
+                print(row(label, r))
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -52,11 +52,46 @@ def gettext(string: str, **variables) -> str:
 
 
 def install_fast_gettext(app) -> None:
-    """Template `_()` through `translations()`."""
-    app.jinja_env.install_gettext_callables(
+    """Template `_()`, `gettext()` and `{% trans %}` through `translations()`.
+
+    Jinja's newstyle wrappers reach the catalogue through two `Context.call`s per string;
+    these call it directly and keep what newstyle promises: the result is autoescaped
+    Markup, and it is always %-formatted, with or without variables."""
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
+
+    def finish(eval_ctx, found, variables):
+        return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string, **variables):
+        return finish(eval_ctx, translations().ugettext(string), variables)
+
+    @pass_eval_context
+    def template_ngettext(eval_ctx, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return finish(eval_ctx, translations().ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def template_pgettext(eval_ctx, context, string, **variables):
+        variables.setdefault("context", context)
+        return finish(eval_ctx, translations().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def template_npgettext(eval_ctx, context, singular, plural, num, **variables):
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return finish(eval_ctx, translations().unpgettext(context, singular, plural, num),
+                      variables)
+
+    env = app.jinja_env
+    env.install_gettext_callables(  # sets the extension's newstyle flag for {% trans %}
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    env.globals.update(_=template_gettext, gettext=template_gettext,
+                       ngettext=template_ngettext, pgettext=template_pgettext,
+                       npgettext=template_npgettext)

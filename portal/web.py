@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -57,17 +57,21 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-_static_hashes: dict[str, str] = {}
+_static_urls: dict[tuple[str, str], str] = {}
 
 
 def static_url(filename: str) -> str:
-    """url_for('static') plus a content hash, so static files can be cached for a year."""
-    digest = _static_hashes.get(filename)
-    if digest is None or current_app.debug:
+    """url_for('static') plus a content hash, so static files can be cached for a year.
+
+    Every page links a few of these; the URL is worked out once per file (and per mount
+    point), except in debug mode, where a changed file gets a new hash at once."""
+    key = (request.script_root, filename)
+    found = _static_urls.get(key)
+    if found is None or current_app.debug:
         path = Path(current_app.static_folder) / filename
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
-        _static_hashes[filename] = digest
-    return url_for("static", filename=filename, v=digest)
+        _static_urls[key] = found = url_for("static", filename=filename, v=digest)
+    return found
 
 
 #: the largest id or number a URL or form field may carry: a bigger one would overflow the
@@ -127,34 +131,64 @@ class SafeCSVWriter:
 NUMERIC_FIELDS = {"yyyy": "{0.year:04d}", "MM": "{0.month:02d}", "M": "{0.month}",
                   "dd": "{0.day:02d}", "d": "{0.day}", "HH": "{0.hour:02d}",
                   "mm": "{0.minute:02d}", "ss": "{0.second:02d}"}
+#: CLDR fields that print a weekday ({1}) or month ({2}) name, as Babel reads them: E to EEE
+#: the abbreviated name, EEEE the wide one, both in the 'format' context
+NAME_FIELDS = {"E": ("{1}", "day", "abbreviated"), "EE": ("{1}", "day", "abbreviated"),
+               "EEE": ("{1}", "day", "abbreviated"), "EEEE": ("{1}", "day", "wide"),
+               "MMM": ("{2}", "month", "abbreviated"), "MMMM": ("{2}", "month", "wide")}
 _PATTERN_FIELD = re.compile(r"[A-Za-z]+|'")
 
 
 @cache
-def numeric_pattern(fmt: str) -> str | None:
-    """'M月d日 HH:mm' -> '{0.month}月{0.day}日 {0.hour:02d}:{0.minute:02d}'; None when the
-    pattern has a field that depends on the locale (a weekday or month name) or a quote."""
-    parts, end = [], 0
+def compiled_pattern(fmt: str) -> tuple[str, str | None, str | None] | None:
+    """'M月d日 EEE HH:mm' -> ('{0.month}月{0.day}日 {1} {0.hour:02d}:{0.minute:02d}',
+    'abbreviated', None): a str.format template, and the width of the weekday ({1}) and
+    month ({2}) names it needs. None for a field this does not know (12-hour clocks, eras,
+    quoted text): Babel formats those."""
+    parts, end, widths = [], 0, {"day": None, "month": None}
     for found in _PATTERN_FIELD.finditer(fmt):
         field = NUMERIC_FIELDS.get(found.group())
+        if field is None and found.group() in NAME_FIELDS:
+            field, kind, width = NAME_FIELDS[found.group()]
+            if widths[kind] not in (None, width):
+                return None
+            widths[kind] = width
         if field is None:
             return None
         parts += [fmt[end:found.start()].replace("{", "{{").replace("}", "}}"), field]
         end = found.end()
     parts.append(fmt[end:].replace("{", "{{").replace("}", "}}"))
-    return "".join(parts)
+    return "".join(parts), widths["day"], widths["month"]
+
+
+@cache
+def _names(locale: str, kind: str, width: str) -> dict[int, str]:
+    """Weekday names by date.weekday() (Monday 0) or month names by month, from Babel's data."""
+    from babel import Locale
+
+    data = Locale.parse(locale)
+    names = data.days if kind == "day" else data.months
+    return dict(names["format"][width])
 
 
 def local_dt(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC datetime shown in the configured time zone (Asia/Shanghai by default).
 
-    Patterns of digits only (dates and times in lists: every row has a few) are formatted
-    directly; Babel formats the rest, such as weekday and month names."""
+    Digits and weekday or month names (every list row has a few dates) are formatted here,
+    with Babel's names for the locale; Babel formats any other pattern."""
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-    pattern = numeric_pattern(fmt)
-    return pattern.format(local) if pattern is not None else format_datetime(local, fmt)
+    compiled = compiled_pattern(fmt)
+    if compiled is None:
+        return format_datetime(local, fmt)
+    template, day_width, month_width = compiled
+    if not (day_width or month_width):
+        return template.format(local)
+    locale = str(get_locale())
+    return template.format(
+        local, _names(locale, "day", day_width)[local.weekday()] if day_width else "",
+        _names(locale, "month", month_width)[local.month] if month_width else "")
 
 
 def mask_name(name: str) -> str:

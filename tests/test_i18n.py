@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -62,3 +63,33 @@ def test_gettext_formats_its_variables(app):
 
     with app.test_request_context():
         assert gettext("%(name)s · %(time)s", name="王*", time="08:00") == "王* · 08:00"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_template_gettext_matches_jinja_newstyle(app, lang):
+    """The templates' `_()` skips Jinja's wrappers but must give what Jinja's newstyle
+    gettext gives: translated, variables escaped into it, always %-formatted."""
+    import jinja2
+
+    from portal.i18n import translations
+
+    source = ('{{ _("剩 %(n)d 个名额", n=3) }}|{{ _("限%(team)s", team=team) }}|'
+              '{{ _("100%%") }}|{{ gettext("首页") }}|{{ _("<em>%(team)s</em>", team=team) }}|'
+              '{{ ngettext("%(num)d 项", "%(num)d 项", 2) }}|'
+              '{{ pgettext("nav", "首页 %(context)s") }}|'
+              '{{ npgettext("nav", "%(num)d 项", "%(num)d 项", 1) }}|'
+              '{% trans n=2 %}共 {{ n }} 人{% endtrans %}|{{ _("跳到正文") | length }}')
+    reference = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    reference.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n), newstyle=True)
+    team = "<b>七色花</b>"
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        ours = app.jinja_env.from_string(source).render(team=team)
+        theirs = reference.from_string(source).render(team=team)
+    assert ours == theirs
+    assert "&lt;b&gt;七色花&lt;/b&gt;" in ours and "100%|" in ours
+    assert "<em>&lt;b&gt;" in ours  # the string's own markup kept, the variable escaped
+    assert ("places left" in ours) == (lang == "en")

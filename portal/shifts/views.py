@@ -30,9 +30,10 @@ def shift_when(shift) -> str:
 
 def place_choices() -> list[tuple[int, str, str]]:
     """Communities and their grids, grouped by community, for filters and forms."""
-    zones = list(db.session.scalars(
-        select(Zone).where(Zone.kind.in_(("community", "grid")), Zone.is_retired.is_(False))
-        .order_by(Zone.code)))
+    zones = db.session.execute(
+        select(Zone.id, Zone.name, Zone.kind, Zone.parent_id)
+        .where(Zone.kind.in_(("community", "grid")), Zone.is_retired.is_(False))
+        .order_by(Zone.code)).all()
     names = {z.id: z.name for z in zones if z.kind == "community"}
     choices = []
     for zone in zones:
@@ -43,8 +44,8 @@ def place_choices() -> list[tuple[int, str, str]]:
 
 
 def team_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in db.session.scalars(
-        select(Team).where(Team.is_active.is_(True)).order_by(Team.name))]
+    return [(t.id, t.name) for t in db.session.execute(
+        select(Team.id, Team.name).where(Team.is_active.is_(True)).order_by(Team.name))]
 
 
 @bp.get("/")

@@ -61,6 +61,9 @@ def test_filters_by_zone_free_places_and_date(client, make_user, make_shift, coo
     assert ids("?zone=0") == {full.id, later.id, elsewhere.id}
     assert ids("?zone=0&free=y") == {later.id, elsewhere.id}
     assert ids(f"?zone={tree.xinan_building.id}") == {elsewhere.id}
+    assert ids(f"?zone={tree.xinan.id}") == {full.id, later.id, elsewhere.id}
+    assert ids(f"?zone={tree.xinan.id}&free=y") == {later.id, elsewhere.id}  # both joins
+    assert ids(f"?zone={tree.xinan_building.id}&free=y") == {elsewhere.id}
     day = local(later.start_dt).date().isoformat()
     assert ids(f"?zone=0&day={day}") == {later.id}
 
