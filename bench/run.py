@@ -4,7 +4,8 @@
 
 Builds a fresh database (migrations + seed-demo), starts gunicorn on 127.0.0.1, logs a demo
 resident in, then drives each endpoint with N concurrent keep-alive clients for a fixed time.
-Prints a Markdown table: requests/s and p50/p95/p99 latency per endpoint. Loopback only.
+Prints a Markdown table: requests/s, p50/p95/p99 latency, and the CPU milliseconds that
+gunicorn and PostgreSQL spent per request (from /proc), per endpoint. Loopback only.
 """
 
 from __future__ import annotations
