@@ -243,14 +243,14 @@ def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
             "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors}
 
 
-def cpu_seconds(server_pid: int) -> tuple[float, float] | None:
-    """CPU time used so far by gunicorn (its master and workers) and by PostgreSQL's
-    processes, from /proc; None where there is no /proc. Sampled around each endpoint's run,
-    it gives the CPU one request costs, the number that sets the throughput on shared cores."""
+def cpu_ticks(server_pid: int, postmaster_pid: int | None) -> dict[int, tuple[str, int]] | None:
+    """{pid: ("app" | "db", CPU ticks so far)} for gunicorn (its master and workers) and for
+    the benchmark's PostgreSQL (its postmaster and that postmaster's children, not any other
+    cluster on the host); None where there is no /proc."""
     proc = Path("/proc")
     if not (proc / str(server_pid)).exists():
         return None
-    app = database = 0
+    found = {}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -258,31 +258,57 @@ def cpu_seconds(server_pid: int) -> tuple[float, float] | None:
             stat = (entry / "stat").read_text()
         except OSError:  # the process ended meanwhile
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        ticks, parent = int(fields[11]) + int(fields[12]), int(fields[1])
-        if int(entry.name) == server_pid or parent == server_pid:
-            app += ticks
-        elif name.startswith("postgres"):
-            database += ticks
-    hertz = os.sysconf("SC_CLK_TCK")
-    return app / hertz, database / hertz
+        fields = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces or ")"
+        pid, parent = int(entry.name), int(fields[1])
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        if server_pid in (pid, parent):
+            found[pid] = ("app", ticks)
+        elif postmaster_pid is not None and postmaster_pid in (pid, parent):
+            found[pid] = ("db", ticks)
+    return found
 
 
-def measured(server_pid: int, drive_once) -> dict:
-    """Runs one endpoint's drive and adds the CPU milliseconds per answered request."""
-    before = cpu_seconds(server_pid)
+def measured(server_pid: int, postmaster_pid: int | None, drive_once) -> dict:
+    """Runs one endpoint's drive and adds the CPU milliseconds per answered request, for the
+    app and (on PostgreSQL) the database. Per process: one that started during the run counts
+    in full, one that ended during it is missed (so the numbers can only be low)."""
+    before = cpu_ticks(server_pid, postmaster_pid)
     result = drive_once()
-    after = cpu_seconds(server_pid)
-    answered = max(result["n"], 1)
-    if before and after:
-        result["app_ms"] = (after[0] - before[0]) * 1000 / answered
-        result["db_ms"] = (after[1] - before[1]) * 1000 / answered
+    after = cpu_ticks(server_pid, postmaster_pid)
+    if before is None or after is None:
+        return result
+    used = {"app": 0, "db": 0}
+    for pid, (group, ticks) in after.items():
+        used[group] += ticks - before.get(pid, (group, 0))[1]
+    per_request = 1000 / os.sysconf("SC_CLK_TCK") / max(result["n"], 1)
+    result["app_ms"] = used["app"] * per_request
+    if postmaster_pid is not None:
+        result["db_ms"] = used["db"] * per_request
     return result
 
 
+def postmaster_of(url: str) -> int | None:
+    """The PostgreSQL server's main process, when it runs on this host (its pid is the parent
+    of our own backend's); None for SQLite or a server elsewhere."""
+    if not url.startswith("postgresql"):
+        return None
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    finally:
+        engine.dispose()
+    try:
+        stat = Path(f"/proc/{backend}/stat").read_text()
+    except OSError:  # not on this host
+        return None
+    return int(stat[stat.rindex(")") + 2:].split()[1])
+
+
 def row(label: str, r: dict) -> str:
-    cpu = (f"{r['app_ms']:.2f} | {r['db_ms']:.2f}" if "app_ms" in r else "– | –")
+    cpu = " | ".join(f"{r[k]:.2f}" if k in r else "–" for k in ("app_ms", "db_ms"))
     return (f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
             f"{cpu} | {r['n']} | {r['errors']} |")
 
@@ -370,6 +396,7 @@ def main() -> None:
                 conn.exec_driver_sql("CREATE SCHEMA public")
             engine.dispose()
         info = prepare(env)
+        postmaster = postmaster_of(env["DATABASE_URL"])
         port = free_port()
         # production's settings (gunicorn.conf.py), on loopback, with the run's worker counts
         knobs = ["--workers", str(args.workers), "--threads", str(args.threads)]
@@ -403,9 +430,9 @@ def main() -> None:
                 if args.only and args.only not in label and path != "/ping":
                     continue
                 drive(port, path, cookie if needs_login else None, 4, 1)  # warm up
-                r = measured(server.pid, partial(run, port, path,
-                                                 cookie if needs_login else None,
-                                                 args.clients, args.seconds))
+                r = measured(server.pid, postmaster, partial(
+                    run, port, path, cookie if needs_login else None, args.clients,
+                    args.seconds))
                 print(row(label, r))
             clerk = login(port, "13900000004", "demo1234")
             targets = check_in_targets(env, info, port, cookie, coordinator)
@@ -417,8 +444,8 @@ def main() -> None:
                 if args.only and args.only not in label:
                     continue
                 drive(port, path, who, 4, 1, body, accept)  # warm up
-                r = measured(server.pid, partial(run, port, path, who, args.clients,
-                                                 args.seconds, body, accept))
+                r = measured(server.pid, postmaster, partial(
+                    run, port, path, who, args.clients, args.seconds, body, accept))
                 print(row(label, r))
             label = ("counter confirm (POST /staff/shop/<id>/counter/confirm), one-item sale, "
                      "a fresh cart each, sales spread over the community's residents "
@@ -427,8 +454,8 @@ def main() -> None:
                 with create_app().app_context():  # just before use: member codes rotate
                     customers = [codes.member_token(key, utcnow())
                                  for key in info["customer_keys"]]
-                r = measured(server.pid, partial(drive_counter, port, info, clerk, customers,
-                                                 args.clients, args.seconds))
+                r = measured(server.pid, postmaster, partial(
+                    drive_counter, port, info, clerk, customers, args.clients, args.seconds))
                 print(row(label, r))
         finally:
             server.terminate()

@@ -60,29 +60,32 @@ def install_fast_gettext(app) -> None:
     from jinja2 import pass_eval_context
     from markupsafe import Markup
 
+    # The leading double underscores, as in Jinja's own, keep the parameter names out of the
+    # way of a template's variables: _("%(string)s", string=x) must still work.
     def finish(eval_ctx, found, variables):
         return (Markup(found) if eval_ctx.autoescape else found) % variables
 
     @pass_eval_context
-    def template_gettext(eval_ctx, string, **variables):
-        return finish(eval_ctx, translations().ugettext(string), variables)
+    def template_gettext(__eval_ctx, __string, **variables):
+        return finish(__eval_ctx, translations().ugettext(__string), variables)
 
     @pass_eval_context
-    def template_ngettext(eval_ctx, singular, plural, num, **variables):
-        variables.setdefault("num", num)
-        return finish(eval_ctx, translations().ungettext(singular, plural, num), variables)
-
-    @pass_eval_context
-    def template_pgettext(eval_ctx, context, string, **variables):
-        variables.setdefault("context", context)
-        return finish(eval_ctx, translations().upgettext(context, string), variables)
-
-    @pass_eval_context
-    def template_npgettext(eval_ctx, context, singular, plural, num, **variables):
-        variables.setdefault("context", context)
-        variables.setdefault("num", num)
-        return finish(eval_ctx, translations().unpgettext(context, singular, plural, num),
+    def template_ngettext(__eval_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        return finish(__eval_ctx, translations().ungettext(__singular, __plural, __num),
                       variables)
+
+    @pass_eval_context
+    def template_pgettext(__eval_ctx, __context, __string, **variables):
+        variables.setdefault("context", __context)
+        return finish(__eval_ctx, translations().upgettext(__context, __string), variables)
+
+    @pass_eval_context
+    def template_npgettext(__eval_ctx, __context, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __context)
+        variables.setdefault("num", __num)
+        return finish(__eval_ctx, translations().unpgettext(__context, __singular, __plural,
+                                                            __num), variables)
 
     env = app.jinja_env
     env.install_gettext_callables(  # sets the extension's newstyle flag for {% trans %}

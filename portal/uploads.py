@@ -1,11 +1,15 @@
-"""Photo uploads: only real images, EXIF (and its GPS) stripped, resized, stored as JPEG."""
+"""Photo uploads: only real images, EXIF (and its GPS) stripped, resized, stored as JPEG.
+
+A photo is written to disk before the service that records it runs, so its file would outlive
+a refusal. Each saved photo is therefore pending until the request's transaction commits:
+`web.attempt()` keeps the pending photos on commit and deletes them on a rollback."""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -37,6 +41,8 @@ def save_photo(file_storage, kind: str, thumb: int | None = None) -> str:
             image = image.convert("RGB")
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             name = f"{secrets.token_hex(16)}.jpg"
+            # pending before it is written: a failed thumbnail must not leave the photo behind
+            g.setdefault("pending_photos", []).append((kind, name))
             image.save(upload_dir(kind) / name, "JPEG", quality=85, optimize=True)
             if thumb:
                 image.thumbnail((thumb, thumb))
@@ -45,6 +51,24 @@ def save_photo(file_storage, kind: str, thumb: int | None = None) -> str:
             Image.DecompressionBombError):
         raise bad from None
     return name
+
+
+def keep_pending() -> None:
+    """The transaction that records this request's photos committed: they stay."""
+    g.pop("pending_photos", None)
+
+
+def discard_pending() -> int:
+    """The transaction rolled back: delete the photos (and thumbnails) this request saved, so
+    a refused post leaves no file behind. Returns the number of files removed."""
+    removed = 0
+    for kind, name in g.pop("pending_photos", []):
+        for file_name in (name, f"t_{name}"):
+            path = photo_path(kind, file_name)
+            if path is not None:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def photo_path(kind: str, name: str) -> Path | None:

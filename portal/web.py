@@ -281,20 +281,32 @@ def attempt(service, *args, **kwargs):
     """Run a service in the request's transaction: commit on success, or roll back and flash.
 
     Returns (ok, result). Views stay thin: parse the form, `attempt`, redirect or re-render.
+    Photos saved on the way are kept only if the commit happens (`uploads.discard_pending`).
     """
     from flask import flash
 
     from portal.errors import DomainError, NotAllowed
     from portal.extensions import db
+    from portal.uploads import discard_pending, keep_pending
 
     try:
         result = service(*args, **kwargs)
     except NotAllowed:
         db.session.rollback()
+        discard_pending()
         raise  # not a form mistake: the 403 page says so
     except DomainError as error:
         db.session.rollback()
+        discard_pending()
         flash(error.message, "error")
         return False, None
-    db.session.commit()
+    except Exception:
+        discard_pending()  # the teardown rolls back; the error page says the rest
+        raise
+    try:
+        db.session.commit()
+    finally:
+        # Kept even when the commit raises: PostgreSQL may have committed before the
+        # connection failed, and a lost photo is worse than an orphan file.
+        keep_pending()
     return True, result

@@ -2,11 +2,14 @@
 
 import importlib.util
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+LINUX = Path("/proc/self/stat").exists()
 
 
 @pytest.fixture(scope="module")
@@ -17,24 +20,49 @@ def bench():
     return module
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-def test_cpu_per_request_counts_the_server_process(bench):
-    """`measured` charges the server's CPU (here: this process) to the requests answered."""
-    def busy():
-        total = sum(i * i for i in range(3_000_000))  # about 0.1-0.3 s of CPU
-        return {"n": 10, "rps": 1.0, "p50": 1.0, "p95": 2.0, "p99": 3.0, "errors": 0,
-                "sum": total}
+def _busy(n=10):
+    total = sum(i * i for i in range(3_000_000))  # about 0.1-0.3 s of CPU
+    return {"n": n, "rps": 1.0, "p50": 1.0, "p95": 2.0, "p99": 3.0, "errors": 0, "sum": total}
 
-    result = bench.measured(os.getpid(), busy)
+
+@pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
+def test_cpu_per_request_counts_the_server_and_its_children(bench):
+    """`measured` charges the server's CPU (here: this process, and a child that burns CPU
+    during the run) to the requests answered; with no database process, no database column."""
+    def drive():
+        child = subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"])
+        assert child.returncode == 0
+        return _busy()
+
+    result = bench.measured(os.getpid(), None, drive)
     assert result["app_ms"] > 5  # at least 50 ms of CPU over 10 requests
-    assert result["db_ms"] >= 0
+    assert "db_ms" not in result
     line = bench.row("x", result)
-    assert line.startswith("| x | 1 | 1.0 | 2.0 | 3.0 | ") and line.endswith(" | 10 | 0 |")
+    assert line.startswith("| x | 1 | 1.0 | 2.0 | 3.0 | ") and line.endswith(" | – | 10 | 0 |")
+
+
+@pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
+def test_database_column_counts_only_that_servers_processes(bench):
+    """With a 'postmaster' given, its own process and its children count as the database's;
+    other processes on the host do not."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        ticks = bench.cpu_ticks(os.getpid(), child.pid)
+        assert ticks[os.getpid()][0] == "app" and ticks[child.pid][0] == "app"  # our child
+        ticks = bench.cpu_ticks(child.pid, os.getpid())
+        assert ticks[child.pid][0] == "app" and ticks[os.getpid()][0] == "db"
+        assert os.getppid() not in ticks  # neither server nor postmaster, nor their child
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_rows_without_proc_say_so(bench, monkeypatch):
-    monkeypatch.setattr(bench, "cpu_seconds", lambda pid: None)
-    result = bench.measured(1, lambda: {"n": 3, "rps": 3.0, "p50": 1.0, "p95": 1.0,
-                                        "p99": 1.0, "errors": 0})
+    monkeypatch.setattr(bench, "cpu_ticks", lambda pid, postmaster: None)
+    result = bench.measured(1, 2, lambda: _busy(3))
     assert "app_ms" not in result
     assert "| – | – |" in bench.row("y", result)
+
+
+def test_postmaster_is_none_for_sqlite(bench):
+    assert bench.postmaster_of("sqlite:///x.sqlite3") is None

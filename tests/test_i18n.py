@@ -78,7 +78,9 @@ def test_template_gettext_matches_jinja_newstyle(app, lang):
               '{{ ngettext("%(num)d 项", "%(num)d 项", 2) }}|'
               '{{ pgettext("nav", "首页 %(context)s") }}|'
               '{{ npgettext("nav", "%(num)d 项", "%(num)d 项", 1) }}|'
-              '{% trans n=2 %}共 {{ n }} 人{% endtrans %}|{{ _("跳到正文") | length }}')
+              '{% trans n=2 %}共 {{ n }} 人{% endtrans %}|{{ _("跳到正文") | length }}|'
+              '{{ _("%(string)s %(num)s", string="s", num=1) }}|'
+              '{{ ngettext("%(string)s", "%(string)s", 2, string="x") }}')
     reference = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     reference.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),

@@ -294,3 +294,21 @@ def test_the_wall_puts_the_most_urgent_first_and_filters_by_kind(client, auth, m
     assert order == sorted(order)
     items = client.get("/wishes/?kind=item").get_data(as_text=True)
     assert "陪同去医院复查" not in items and "想要一辆轮椅" in items
+
+
+def test_a_refused_edit_leaves_no_photo_file(client, auth, make_wish, app):
+    """The photo is saved before the service refuses the edit (the wish is already on the
+    wall); the refusal must not leave the file, or its thumbnail, on disk."""
+    from pathlib import Path
+
+    wish = make_wish()  # approved: no longer editable
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "wishes"
+    before = set(folder.iterdir()) if folder.exists() else set()
+    auth.login(wish.poster)
+    response = client.post(f"/wishes/{wish.id}/edit",
+                           data={**_form(), "photo": (jpeg_bytes(), "chair.jpg")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "不能再修改" in response.get_data(as_text=True)
+    assert (set(folder.iterdir()) if folder.exists() else set()) == before
+    db.session.refresh(wish)
+    assert wish.photo is None

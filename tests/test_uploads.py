@@ -1,0 +1,64 @@
+"""A photo is written before the service that records it runs; it must not outlive a refusal."""
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from portal.errors import DomainError, NotAllowed
+from portal.uploads import photo_path, save_photo
+from portal.web import attempt
+from tests.shop.test_views import jpeg_bytes
+
+
+def _upload():
+    return FileStorage(stream=jpeg_bytes(), filename="chair.jpg", content_type="image/jpeg")
+
+
+def _files(kind: str) -> set[str]:
+    from flask import current_app
+
+    from portal.uploads import upload_dir
+
+    with current_app.test_request_context():
+        return {p.name for p in upload_dir(kind).iterdir()}
+
+
+def test_a_committed_photo_stays(app):
+    with app.test_request_context(method="POST"):
+        ok, name = attempt(lambda: save_photo(_upload(), "wishes", thumb=320))
+        assert ok
+        assert photo_path("wishes", name) and photo_path("wishes", f"t_{name}")
+
+
+@pytest.mark.parametrize("refusal", [
+    DomainError("not_editable", "心愿已经发布，不能再修改"), NotAllowed(), RuntimeError("boom")])
+def test_a_refused_service_leaves_no_photo_behind(app, refusal):
+    with app.test_request_context(method="POST"):
+        before = _files("wishes")
+        saved = []
+
+        def service():
+            saved.append(save_photo(_upload(), "wishes", thumb=320))
+            saved.append(save_photo(_upload(), "wishes"))
+            raise refusal
+
+        if type(refusal) is DomainError:  # NotAllowed (a DomainError too) is re-raised
+            assert attempt(service) == (False, None)
+        else:
+            with pytest.raises(type(refusal)):
+                attempt(service)
+        assert len(saved) == 2
+        assert _files("wishes") == before
+        assert all(photo_path("wishes", n) is None for n in saved)
+
+
+def test_a_bad_image_is_refused_and_writes_nothing(app):
+    from io import BytesIO
+
+    with app.test_request_context(method="POST"):
+        before = _files("wishes")
+
+        def service():
+            return save_photo(FileStorage(stream=BytesIO(b"<?php"), filename="x.jpg"), "wishes")
+
+        assert attempt(service) == (False, None)
+        assert _files("wishes") == before
