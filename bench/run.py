@@ -296,14 +296,14 @@ def postmaster_of(url: str) -> int | None:
 
     engine = sqlalchemy.create_engine(url)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # read while the backend lives: it ends with the conn
             backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            try:
+                stat = Path(f"/proc/{backend}/stat").read_text()
+            except OSError:  # not on this host
+                return None
     finally:
         engine.dispose()
-    try:
-        stat = Path(f"/proc/{backend}/stat").read_text()
-    except OSError:  # not on this host
-        return None
     return int(stat[stat.rindex(")") + 2:].split()[1])
 
 

@@ -66,3 +66,15 @@ def test_rows_without_proc_say_so(bench, monkeypatch):
 
 def test_postmaster_is_none_for_sqlite(bench):
     assert bench.postmaster_of("sqlite:///x.sqlite3") is None
+
+
+def test_postmaster_is_found_for_a_local_postgresql(bench):
+    """The database column needs the server's main process: the parent of our backend."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    for _ in range(5):  # the backend ends as soon as its connection closes: no race left
+        postmaster = bench.postmaster_of(url)
+        assert postmaster is not None
+        assert "postgres" in Path(f"/proc/{postmaster}/cmdline").read_bytes().decode(
+            errors="replace")
