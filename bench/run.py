@@ -243,6 +243,12 @@ def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
             "p95": pct(0.95), "p99": pct(0.99), "n": len(latencies), "errors": errors}
 
 
+def stat_fields(stat: str) -> list[str]:
+    """/proc/<pid>/stat's fields after the name (which may hold spaces or ")"): [0] is the
+    state, [1] the parent pid, [11] and [12] the user and system CPU ticks."""
+    return stat[stat.rindex(")") + 2:].split()
+
+
 def cpu_ticks(server_pid: int, postmaster_pid: int | None) -> dict[int, tuple[str, int]] | None:
     """{pid: ("app" | "db", CPU ticks so far)} for gunicorn (its master and workers) and for
     the benchmark's PostgreSQL (its postmaster and that postmaster's children, not any other
@@ -258,7 +264,7 @@ def cpu_ticks(server_pid: int, postmaster_pid: int | None) -> dict[int, tuple[st
             stat = (entry / "stat").read_text()
         except OSError:  # the process ended meanwhile
             continue
-        fields = stat[stat.rindex(")") + 2:].split()  # the name may hold spaces or ")"
+        fields = stat_fields(stat)
         pid, parent = int(entry.name), int(fields[1])
         ticks = int(fields[11]) + int(fields[12])  # utime + stime
         if server_pid in (pid, parent):
@@ -304,7 +310,7 @@ def postmaster_of(url: str) -> int | None:
                 return None
     finally:
         engine.dispose()
-    return int(stat[stat.rindex(")") + 2:].split()[1])
+    return int(stat_fields(stat)[1])
 
 
 def row(label: str, r: dict) -> str:

@@ -88,13 +88,7 @@ def install_fast_gettext(app) -> None:
                                                             __num), variables)
 
     env = app.jinja_env
-    env.install_gettext_callables(  # sets the extension's newstyle flag for {% trans %}
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    env.newstyle_gettext = True  # what {% trans %} compiles to: the newstyle calls below
     env.globals.update(_=template_gettext, gettext=template_gettext,
                        ngettext=template_ngettext, pgettext=template_pgettext,
                        npgettext=template_npgettext)

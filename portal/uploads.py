@@ -58,17 +58,14 @@ def keep_pending() -> None:
     g.pop("pending_photos", None)
 
 
-def discard_pending() -> int:
+def discard_pending() -> None:
     """The transaction rolled back: delete the photos (and thumbnails) this request saved, so
-    a refused post leaves no file behind. Returns the number of files removed."""
-    removed = 0
+    a refused post leaves no file behind."""
     for kind, name in g.pop("pending_photos", []):
         for file_name in (name, f"t_{name}"):
             path = photo_path(kind, file_name)
             if path is not None:
                 path.unlink(missing_ok=True)
-                removed += 1
-    return removed
 
 
 def photo_path(kind: str, name: str) -> Path | None:

@@ -111,7 +111,7 @@ def printable(text: str, limit: int) -> str:
     text = text or ""
     if text.isprintable():  # the common case, checked in C
         return text[:limit]
-    return "".join(ch for ch in (text or "")[:limit * 4] if ch.isprintable())[:limit]
+    return "".join(ch for ch in text[:limit * 4] if ch.isprintable())[:limit]
 
 
 def excerpt(token: str) -> str:
