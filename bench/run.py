@@ -86,22 +86,53 @@ def check_in_targets(env: dict, info: dict, port: int, resident: str, coordinato
     from portal.checkin import codes
     from portal.types import utcnow
 
-    with create_app().app_context():
+    app = create_app()
+    with app.app_context():
         token = codes.shift_token(info["live_shift_id"], utcnow())
-        member = codes.member_token(info["member_key"], utcnow())
     resident, location, _body = fetch(port, f"/c/{token}", resident)
     target = re.sub(r"^https?://[^/]+", "", location)
     resident, _l, page = fetch(port, target, resident)
     self_body = urlencode({"csrf_token": csrf_of(page)})
     scan_path = f"/staff/checkin/{info['live_shift_id']}/scan"
     coordinator, _l, page = fetch(port, scan_path, coordinator)
-    scan_body = urlencode({"csrf_token": csrf_of(page), "code": member})
+    scan_csrf = csrf_of(page)
+
+    def scan_body() -> str:
+        """Minted when its run starts: a member code rotates every minute, and with long runs
+        one minted up front would be refused as expired by the time it is used."""
+        with app.app_context():
+            member = codes.member_token(info["member_key"], utcnow())
+        return urlencode({"csrf_token": scan_csrf, "code": member})
+
     return [
         ("self check-in (POST /checkin/<pass>), repeat scans", target, resident, self_body,
          "text/html"),
         ("coordinator scan (POST /staff/checkin/<id>/scan, JSON)", scan_path, coordinator,
          scan_body, "application/json"),
     ]
+
+
+def expect_repeat_scan(port: int, path: str, cookie: str | None, body: str,
+                       accept: str) -> None:
+    """A check-in row must time repeat scans that the app accepts, not refusals (an expired
+    code is refused quickly, and its row would look faster than a check-in is)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    if accept == "text/plain":  # the floor (bench/floor_app.py) answers its outcome code
+        accepted = response.status == 200 and text == "already_checked_in"
+    elif accept == "application/json":
+        accepted = response.status == 200 and json.loads(text).get("outcome") in (
+            "already_checked_in", "checked_out", "ok")
+    else:
+        accepted = response.status == 200 and "已经签到过了" in text
+    if not accepted:
+        raise SystemExit(f"{path} does not answer a repeat scan: {response.status} {text[:200]}")
 
 
 def _post(conn: http.client.HTTPConnection, path: str, cookie: str, fields: dict):
@@ -367,6 +398,45 @@ def drive_wrk(port: int, path: str, cookie: str | None, clients: int, seconds: f
             "p99": float(p99), "n": n - errors, "errors": errors}
 
 
+def serve(app_spec: str, port: int, knobs: list[str], env: dict,
+          cwd: Path = ROOT) -> subprocess.Popen:
+    """gunicorn with production's settings (gunicorn.conf.py) on loopback, once it listens."""
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *knobs,
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+        cwd=cwd, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
+FLOOR_LABEL = ("check-in floor: the same statements, no login, no page (bench/floor_app.py, "
+               "its own gunicorn)")
+
+
+def floor_row(env: dict, info: dict, knobs: list[str], postmaster: int | None, run,
+              args) -> str:
+    """The floor under a repeat self check-in (see bench/floor_app.py), driven like it."""
+    port = free_port()
+    server = serve("floor_app:create_floor_app()", port, knobs,
+                   dict(env, FLOOR_PHONE="13900000001",
+                        FLOOR_SHIFT_ID=str(info["live_shift_id"])), cwd=ROOT / "bench")
+    try:
+        path = "/floor/checkin"
+        drive(port, path, None, 4, 1, "x", "text/plain")  # warm up
+        expect_repeat_scan(port, path, None, "x", "text/plain")
+        r = measured(server.pid, postmaster, partial(
+            run, port, path, None, args.clients, args.seconds, "x", "text/plain"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return row(FLOOR_LABEL, r)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL"))
@@ -408,17 +478,8 @@ def main() -> None:
         knobs = ["--workers", str(args.workers), "--threads", str(args.threads)]
         if args.worker_connections:
             knobs += ["--worker-connections", str(args.worker_connections)]
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *knobs,
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
-            cwd=ROOT, env=env)
+        server = serve("portal:create_app()", port, knobs, env)
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             cookie = login(port, "13900000001", "demo1234")
             coordinator = login(port, "13900000003", "demo1234")
             database = "PostgreSQL" if "postgresql" in env["DATABASE_URL"] else "SQLite"
@@ -449,10 +510,14 @@ def main() -> None:
             for label, path, who, body, accept in targets:
                 if args.only and args.only not in label:
                     continue
+                body = body() if callable(body) else body
                 drive(port, path, who, 4, 1, body, accept)  # warm up
+                expect_repeat_scan(port, path, who, body, accept)
                 r = measured(server.pid, postmaster, partial(
                     run, port, path, who, args.clients, args.seconds, body, accept))
                 print(row(label, r))
+                if label.startswith("self check-in"):
+                    print(floor_row(env, info, knobs, postmaster, run, args))
             label = ("counter confirm (POST /staff/shop/<id>/counter/confirm), one-item sale, "
                      "a fresh cart each, sales spread over the community's residents "
                      "(Python driver; its CPU is per sale: identify, cart and confirm)")

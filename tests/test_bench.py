@@ -78,3 +78,42 @@ def test_postmaster_is_found_for_a_local_postgresql(bench):
         assert postmaster is not None
         assert "postgres" in Path(f"/proc/{postmaster}/cmdline").read_bytes().decode(
             errors="replace")
+
+
+def test_floor_app_does_a_repeat_check_ins_database_work(make_shift, make_user, database_url):
+    """The benchmark's floor row is only a floor if its statements are the check-in's: they
+    must run against the migrated schema and see what the real check-in sees."""
+    from sqlalchemy import func, select
+
+    from portal.checkin import services
+    from portal.checkin.models import ScanLog
+    from portal.extensions import db
+    from portal.shifts import signups
+
+    spec = importlib.util.spec_from_file_location("floor_app", ROOT / "bench" / "floor_app.py")
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    shift = make_shift(hours_from_now=10 / 60)
+    volunteer = make_user(name="王秀英")
+    phone, shift_id = volunteer.phone, shift.id
+    db.session.commit()  # no read transaction left open: SQLite would lock the floor out
+    app = floor.create_floor_app(database_url, phone, shift_id)
+    client = app.test_client()
+
+    def scan():
+        answer = client.post("/floor/checkin", data="x")
+        assert answer.status_code == 200
+        return answer.text
+
+    assert scan() == "not_signed_up"
+    signups.sign_up(volunteer, shift)
+    db.session.commit()
+    assert scan() == "not_checked_in"
+    assert services.check_in(volunteer, shift, method="shift_code").outcome == "ok"
+    db.session.commit()
+    assert scan() == "already_checked_in"
+    logged = db.session.scalars(select(ScanLog.outcome).where(
+        ScanLog.user_id == volunteer.id, ScanLog.user_agent == "bench floor")).all()
+    assert sorted(logged) == ["already_checked_in", "not_checked_in", "not_signed_up"]
+    assert db.session.scalar(select(func.count(ScanLog.id))) == 4  # and the real one
+    app.extensions["floor_engine"].dispose()
