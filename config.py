@@ -99,6 +99,9 @@ class Config:
     #: a claim with no progress for this many days goes back to the wall
     #: (flask release-stale-claims)
     WISH_STALE_CLAIM_DAYS = int(os.environ.get("WISH_STALE_CLAIM_DAYS", "14"))
+    #: the claimer is reminded this many days before that release (flask remind-stale-claims);
+    #: 0 sends no reminders
+    WISH_STALE_WARN_DAYS = int(os.environ.get("WISH_STALE_WARN_DAYS", "3"))
     #: a reservation (预约兑换) waits this many days for pickup, then expires by the cron
     RESERVATION_DAYS = int(os.environ.get("RESERVATION_DAYS", "7"))
     #: "module:Class" of the SMS backend; the default only writes to the log

@@ -68,6 +68,9 @@ def register_cli(app: Flask) -> None:
          "Close forgotten check-outs of ended shifts and flag them for review (cron).")
     cron("release-stale-claims", "portal.wishes.services:release_stale", "claims released",
          "Give back wish claims with no progress for WISH_STALE_CLAIM_DAYS (cron; idempotent).")
+    cron("remind-stale-claims", "portal.wishes.services:warn_stale", "claim reminders sent",
+         "Remind claimers WISH_STALE_WARN_DAYS before a claim with no progress is released "
+         "(cron, daily; each reminder goes out once).")
     cron("expire-reservations", "portal.shop.reservations:expire_due", "reservations expired",
          "Return the points and stock of reservations not picked up in time (cron; idempotent).")
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 
 from portal import audit, policy
 from portal.accounts.models import PartyMembership, User
-from portal.clock import local_today
+from portal.clock import local, local_today
 from portal.errors import DomainError, NotAllowed
 from portal.extensions import db
 from portal.inbox.services import notify
@@ -290,6 +290,42 @@ def release_stale(now: datetime | None = None) -> int:
                dedupe_key=key + ":poster")
         released += 1
     return released
+
+
+def stale_release_dt(wish: Wish) -> datetime | None:
+    """When a claim with no further progress goes back to the wall (release_stale), or None
+    for a wish that is not claimed."""
+    if wish.status != "claimed" or wish.progress_dt is None:
+        return None
+    return wish.progress_dt + timedelta(days=current_app.config["WISH_STALE_CLAIM_DAYS"])
+
+
+def warn_stale(now: datetime | None = None) -> int:
+    """Remind each claimer WISH_STALE_WARN_DAYS before a claim with no progress is released
+    (cron, daily). The dedupe key names the claim's last sign of life, so a rerun sends
+    nothing new, while a claim kept alive by progress earns a fresh reminder when it goes
+    quiet again. Claims already past the release line are left to release_stale. Returns
+    how many reminders were new."""
+    now = now or utcnow()
+    days, warn = (current_app.config["WISH_STALE_CLAIM_DAYS"],
+                  current_app.config["WISH_STALE_WARN_DAYS"])
+    if warn <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    sent = 0
+    for wish in db.session.scalars(
+            select(Wish).where(Wish.status == "claimed", Wish.progress_dt >= cutoff,
+                               Wish.progress_dt < cutoff + timedelta(days=warn))
+            .order_by(Wish.id)):
+        due = local(stale_release_dt(wish))
+        body = (f"这个心愿已经 {(now - wish.progress_dt).days} 天没有进展。请在 "
+                f"{due.month}月{due.day}日 {due:%H:%M} 前联系心愿人，并在心愿页面写一条进展；"
+                "否则认领会自动释放，心愿回到心愿墙。如果确实无法完成，也可以主动放弃认领。")
+        key = f"wish:{wish.id}:stale-warning:{wish.progress_dt.isoformat()}"
+        if notify(wish.claimer_id, "wish.stale_warning", f"认领即将自动释放：{wish.title}",
+                  body, _link(wish), dedupe_key=key, sms=True) is not None:
+            sent += 1
+    return sent
 
 
 def fulfil(member, wish: Wish, note: str, photos: list[str] | None = None, *,

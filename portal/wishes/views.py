@@ -127,6 +127,7 @@ def detail(wish_id: int):
         can_claim=role == "public" and membership is not None
         and membership.status == "verified",
         show_contact=role in ("claimer", "staff"),
+        release_due=services.stale_release_dt(wish) if role == "claimer" else None,
         fulfil_form=FulfilForm(), confirm_form=ConfirmForm())
 
 

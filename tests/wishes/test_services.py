@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
-from portal.clock import local_today
+from portal.clock import local, local_today
 from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.inbox.models import Message
@@ -135,6 +135,54 @@ def test_stale_claims_are_released_once_and_both_sides_told(make_wish, member, p
     assert messages(poster, "wish.auto_released") == 1
 
 
+def test_a_claim_nearing_release_reminds_its_claimer_once(make_wish, member, poster):
+    """WISH_STALE_WARN_DAYS (3) before the 14-day release, the claimer is told the date; a
+    rerun sends nothing new, and progress starts a fresh period with a fresh reminder."""
+    now = utcnow()
+    near = make_wish(title="想要一辆轮椅")
+    early = make_wish(title="帮忙换灯泡")
+    overdue = make_wish(title="陪同去医院")
+    services.claim(member, near, now=now - timedelta(days=12))
+    services.claim(member, early, now=now - timedelta(days=10))
+    services.claim(member, overdue, now=now - timedelta(days=15))
+    db.session.commit()
+    assert services.warn_stale(now) == 1
+    db.session.commit()
+    assert services.warn_stale(now) == 0
+    db.session.commit()
+    reminder = db.session.scalar(select(Message).where(Message.user_id == member.id,
+                                                       Message.kind == "wish.stale_warning"))
+    due = local(near.progress_dt + timedelta(days=14))
+    assert reminder.title == "认领即将自动释放：想要一辆轮椅"
+    assert f"{due.month}月{due.day}日" in reminder.body and reminder.link == f"/wishes/{near.id}"
+    assert messages(poster, "wish.stale_warning") == 0  # the resident is not alarmed
+
+    services.add_progress(member, near, "已经电话联系，周六送过去", now=now)
+    db.session.commit()
+    assert services.warn_stale(now) == 0  # progress keeps the claim alive
+    assert services.warn_stale(now + timedelta(days=2)) == 1  # early, now 12 days quiet
+    db.session.commit()
+    assert services.warn_stale(now + timedelta(days=12)) == 1  # near's new quiet period
+    db.session.commit()
+    assert messages(member, "wish.stale_warning") == 3
+    assert db.session.get(Wish, near.id).status == "claimed"  # a reminder releases nothing
+
+
+def test_stale_reminders_can_be_turned_off(app, make_wish, member, monkeypatch):
+    services.claim(member, make_wish(), now=utcnow() - timedelta(days=12))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "WISH_STALE_WARN_DAYS", 0)
+    assert services.warn_stale() == 0
+
+
+def test_remind_stale_claims_command(app, make_wish, member):
+    services.claim(member, make_wish(), now=utcnow() - timedelta(days=12))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "claim reminders sent: 1" in runner.invoke(args=["remind-stale-claims"]).output
+    assert "claim reminders sent: 0" in runner.invoke(args=["remind-stale-claims"]).output
+
+
 def test_fulfil_confirm_credits_once_and_send_back(make_wish, member, poster, coordinator,
                                                    make_user):
     seed_default_rules()
@@ -231,6 +279,16 @@ def test_concurrent_confirmations_credit_once(app, make_wish, member, poster):
     assert results.count("confirmed") == 1 and results.count("already_confirmed") == 9, results
     assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.source_type == "wish")) == 1
+
+
+@pg_only
+def test_overlapping_reminder_runs_send_one_reminder(app, make_wish, member):
+    """Two cron hosts, or a rerun that overlaps the first: still one reminder per claim."""
+    services.claim(member, make_wish(), now=utcnow() - timedelta(days=12))
+    db.session.commit()
+    results = run_concurrently(app, 8, lambda i: services.warn_stale())
+    assert sorted(results) == [0] * 7 + [1], results
+    assert messages(member, "wish.stale_warning") == 1
 
 
 def test_a_staff_member_cannot_sign_off_their_own_claim(make_wish, make_user, tree, poster):

@@ -312,3 +312,27 @@ def test_a_refused_edit_leaves_no_photo_file(client, auth, make_wish, app):
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
     db.session.refresh(wish)
     assert wish.photo is None
+
+
+def test_the_claimer_sees_when_a_quiet_claim_would_be_released(client, auth, make_wish,
+                                                               member, app):
+    """The deadline on the claimer's page is the one release_stale uses, and a progress note
+    moves it; in English it is a date in English."""
+    from portal.clock import local
+
+    wish = make_wish()
+    services.claim(member, wish, now=utcnow() - timedelta(days=12))
+    db.session.commit()
+    due = local(wish.progress_dt + timedelta(days=14))
+    auth.login(member)
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert f"现在的期限是 {due.month}月{due.day}日 {due:%H:%M}" in page
+    client.post(f"/wishes/{wish.id}/progress", data={"note": "已经电话联系，周六送过去"})
+    db.session.refresh(wish)
+    assert wish.progress_dt > utcnow() - timedelta(minutes=5)  # the note was taken
+    due = local(wish.progress_dt + timedelta(days=14))
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert f"现在的期限是 {due.month}月{due.day}日 {due:%H:%M}" in page
+    client.set_cookie("lang", "en")
+    page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+    assert f"the current deadline is {due:%b} {due.day}, {due:%H:%M}" in page
