@@ -186,6 +186,8 @@ ACCESS = {
         SHOP_STAFF,
     ("shop_counter.pick_up", "POST", "/staff/shop/reservations/{reservation_id}/pickup"):
         SHOP_STAFF,
+    ("shop_counter.cancel_for", "POST", "/staff/shop/reservations/{reservation_id}/cancel"):
+        SHOP_STAFF,
     ("wishes.wall", "GET", "/wishes/"): LOGGED_IN,
     ("wishes.new", "GET", "/wishes/new"): LOGGED_IN,
     ("wishes.new", "POST", "/wishes/new"): LOGGED_IN,
@@ -281,6 +283,7 @@ OUT_OF_SCOPE = [
     ("GET", "/staff/shop/{shop_id}/reservations"),
     ("GET", "/staff/shop/reservations/{reservation_id}"),
     ("POST", "/staff/shop/reservations/{reservation_id}/pickup"),
+    ("POST", "/staff/shop/reservations/{reservation_id}/cancel"),
     ("POST", "/staff/wishes/{wish_id}/review"),
     ("GET", "/wishes/{wish_id}/edit"),
     ("POST", "/wishes/{wish_id}/confirm"),

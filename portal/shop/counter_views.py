@@ -21,6 +21,7 @@ from portal.checkin.services import find_member
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.points import ledger
+from portal.points.amounts import format_points
 from portal.shop import cards, counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.views import _shop
@@ -240,6 +241,19 @@ def reservation(reservation_id: int):
     return render_template("shop/staff/reservation.html", booked=booked,
                            is_open=counter.is_open(booked.shop, utcnow()),
                            lapsed=booked.status == "held" and utcnow() >= booked.expires_dt)
+
+
+@bp.post("/reservations/<int:reservation_id>/cancel")
+@policy.require_permission("shop.manage")
+def cancel_for(reservation_id: int):
+    """The clerk cancels for the resident, with a reason: points and stock come back."""
+    booked = _reservation(reservation_id)
+    ok, _r = attempt(reservations.cancel_for, current_user, booked,
+                     request.form.get("reason", ""))
+    if ok:
+        flash(_("已为居民取消预约，%(p)s 分和商品库存都已退回。",
+                p=format_points(booked.total_tenths)), "success")
+    return redirect(url_for("shop_counter.reservation", reservation_id=booked.id))
 
 
 @bp.post("/reservations/<int:reservation_id>/pickup")

@@ -163,6 +163,31 @@ def cancel(user, reservation: Reservation, *, now: datetime | None = None) -> Re
     return reservation
 
 
+def cancel_for(clerk, reservation: Reservation, reason: str, *,
+               now: datetime | None = None) -> Reservation:
+    """A clerk cancels for the resident (at the counter, or after a phone call), with a
+    reason the resident and the record see: points and stock come back, exactly once."""
+    now = now or utcnow()
+    policy.check(clerk, "shop.manage", reservation.shop.zone)
+    reason = (reason or "").strip()
+    if not 2 <= len(reason) <= 100:
+        raise DomainError("needs_reason", _l("请写明取消的原因（2 到 100 字）。"), 400)
+    reservation = _locked(reservation)
+    if reservation.status != "held":
+        raise _not_held(reservation)
+    _give_back(reservation, kind="release", status="cancelled", actor=clerk,
+               reason=f"工作人员代为取消：{reason}", now=now)
+    what = f"{reservation.good.name}×{reservation.quantity}"
+    notify(reservation.user_id, "reservation.cancelled", f"预约已取消：{what}",
+           f"工作人员 {clerk.name} 为您取消了预约（{reason}），"
+           f"{format_points(reservation.total_tenths)} 分已退回。", "/points/",
+           dedupe_key=f"reservation:{reservation.id}:cancelled")
+    audit.record(clerk, "reservation.cancel_for", reservation,
+                 f"{clerk.name} 为 {reservation.user.name} 取消预约 {what}：{reason}",
+                 reservation.shop.zone)
+    return reservation
+
+
 def find_for_pickup(clerk, shop: Shop, code: str) -> Reservation:
     """The shop's reservation a typed or scanned pickup code names, open or not."""
     policy.check(clerk, "shop.manage", shop.zone)

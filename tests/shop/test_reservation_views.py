@@ -53,6 +53,39 @@ def test_a_resident_reserves_and_a_clerk_hands_it_over(client, auth, clerk, open
     assert "已经取过货" in again.get_data(as_text=True)
 
 
+def test_the_clerk_cancels_for_a_resident_by_form(client, auth, clerk, open_always, make_good,
+                                                   resident):
+    rice = make_good(name="金龙鱼大米 5kg", price="15", stock=5)
+    booked = reservations.reserve(resident, rice, 1)
+    db.session.commit()
+    auth.login(clerk)
+    page = f"/staff/shop/reservations/{booked.id}"
+    assert "代居民取消预约" in client.get(page).get_data(as_text=True)
+    for bad in ({}, {"reason": " "}, {"reason": "x" * 500}):
+        html = client.post(page + "/cancel", data=bad, follow_redirects=True).get_data(
+            as_text=True)
+        assert "请写明取消的原因" in html
+    db.session.refresh(booked)
+    assert booked.status == "held" and ledger.balance_of(resident.id) == 350
+
+    done = client.post(page + "/cancel", data={"reason": "居民来电说不要了"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已为居民取消预约，15 分和商品库存都已退回" in done
+    assert "已取消" in done and "工作人员代为取消：居民来电说不要了" in done
+    assert "代居民取消预约" not in done and "确认交付" not in done
+    db.session.refresh(booked)
+    assert booked.status == "cancelled" and ledger.balance_of(resident.id) == 500
+    assert db.session.get(Good, rice.id).stock == 5
+    again = client.post(page + "/cancel", data={"reason": "再点一次"}, follow_redirects=True)
+    assert "这份预约已经取消了" in again.get_data(as_text=True)
+    assert ledger.balance_of(resident.id) == 500
+    auth.logout()
+    auth.login(resident)
+    mine = client.get(f"/shop/reservations/{booked.id}").get_data(as_text=True)
+    assert "已取消" in mine and "居民来电说不要了" in mine
+    assert "预约已取消：金龙鱼大米 5kg×1" in client.get("/inbox/").get_data(as_text=True)
+
+
 def test_the_resident_cancels_from_the_code_page(client, auth, open_always, make_good,
                                                  resident):
     rice = make_good(price="15", stock=5)

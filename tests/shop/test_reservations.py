@@ -97,6 +97,37 @@ def test_cancel_returns_points_and_stock_exactly_once(shop, make_good, resident,
                              .limit(1)) == "release"
 
 
+def test_the_clerk_cancels_for_the_resident_with_a_reason(clerk, shop, make_good, resident,
+                                                         make_user, tree):
+    """A resident at the counter (or on the phone) no longer wants the goods: the clerk cancels
+    for them, with a reason; points and stock come back once, and the resident is told."""
+    rice = make_good(price="30", stock=5)
+    booked = reservations.reserve(resident, rice, 1, now=BEFORE)
+    db.session.commit()
+    for reason in ("", " ", "x" * 201):
+        assert code_of(reservations.cancel_for, clerk, booked, reason) == "needs_reason"
+    with pytest.raises(NotAllowed):
+        reservations.cancel_for(make_user("clerk", zone=tree.dongmei), booked, "居民来电取消")
+    with pytest.raises(NotAllowed):
+        reservations.cancel_for(make_user(), booked, "居民来电取消")
+    db.session.rollback()
+    assert state(rice.id, resident.id) == (4, 200)  # the refusals changed nothing
+
+    done = reservations.cancel_for(clerk, booked, " 居民来电说不要了 ", now=BEFORE)
+    db.session.commit()
+    assert (done.status, done.ended_by_id) == ("cancelled", clerk.id)
+    assert done.end_reason == "工作人员代为取消：居民来电说不要了"
+    assert state(rice.id, resident.id) == (5, 500)
+    assert services.verify_stock() == [] and ledger.verify_balances() == []
+    told = db.session.scalar(select(Message).where(Message.user_id == resident.id,
+                                                   Message.kind == "reservation.cancelled"))
+    assert "居民来电说不要了" in told.body and "30 分已退回" in told.body
+    again = db.session.get(Reservation, booked.id)
+    assert code_of(reservations.cancel_for, clerk, again, "再取消一次") == "reservation_cancelled"
+    assert code_of(reservations.cancel, resident, again) == "reservation_cancelled"
+    assert state(rice.id, resident.id) == (5, 500)
+
+
 def test_the_clerk_finds_a_reservation_by_its_six_digits_or_its_qr(clerk, shop, make_good,
                                                                     resident, make_user, tree):
     booked = reservations.reserve(resident, make_good(price="3", stock=5), 1, now=BEFORE)
@@ -245,6 +276,33 @@ def test_a_cancel_racing_a_pickup_has_exactly_one_winner(app, clerk, open_always
     assert results in (["picked_up", "already_picked_up"],
                        ["reservation_cancelled", "cancelled"]), results
     assert state(rice_id, user_id) == ((4, 470) if results[0] == "picked_up" else (5, 500))
+
+
+@pg_only
+def test_a_clerks_cancel_racing_a_pickup_and_the_residents_cancel_has_one_winner(
+        app, clerk, open_always, make_good, resident):
+    rice_id = make_good(price="3", stock=5).id
+    booked = reservations.reserve(resident, db.session.get(Good, rice_id), 1)
+    db.session.commit()
+    clerk_id, user_id, booked_id = clerk.id, resident.id, booked.id
+
+    def race(i):
+        booked = db.session.get(Reservation, booked_id)
+        if i % 3 == 0:
+            return reservations.pick_up(db.session.get(User, clerk_id), booked).status
+        if i % 3 == 1:
+            return reservations.cancel(db.session.get(User, user_id), booked).status
+        return reservations.cancel_for(db.session.get(User, clerk_id), booked,
+                                       "居民来电取消").status
+
+    results = run_concurrently(app, 12, race)
+    winners = [r for r in results if r in ("picked_up", "cancelled")]
+    assert len(winners) == 1, results
+    losers = {"already_picked_up"} if winners == ["picked_up"] else {"reservation_cancelled"}
+    assert set(results) - set(winners) == losers, results
+    assert state(rice_id, user_id) == ((4, 470) if winners == ["picked_up"] else (5, 500))
+    assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
+        LedgerEntry.source_type == "reservation")) == (1 if winners == ["picked_up"] else 2)
 
 
 def test_the_same_reserve_form_sent_twice_reserves_once(shop, make_good, resident):
