@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import create_engine, text
 
+from config import Config  # production's engine options: the pool pre-pings
+
 USER = text(
     "SELECT u.id, u.session_version, u.is_active_account, "
     "(SELECT count(m.id) FROM messages m WHERE m.user_id = u.id AND m.read_dt IS NULL) "
@@ -39,12 +41,6 @@ def create_floor_app(url: str | None = None, phone: str | None = None,
                      shift_id: int | None = None) -> Flask:
     """The volunteer (by phone) and the shift come from the arguments or the environment:
     DATABASE_URL, FLOOR_PHONE, FLOOR_SHIFT_ID."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from config import Config  # production's engine options: the pool pre-pings
-
     engine = create_engine(url or os.environ["DATABASE_URL"],
                            **Config.SQLALCHEMY_ENGINE_OPTIONS)
     with engine.connect() as conn:

@@ -398,13 +398,12 @@ def drive_wrk(port: int, path: str, cookie: str | None, clients: int, seconds: f
             "p99": float(p99), "n": n - errors, "errors": errors}
 
 
-def serve(app_spec: str, port: int, knobs: list[str], env: dict,
-          cwd: Path = ROOT) -> subprocess.Popen:
+def serve(app_spec: str, port: int, knobs: list[str], env: dict) -> subprocess.Popen:
     """gunicorn with production's settings (gunicorn.conf.py) on loopback, once it listens."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *knobs,
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
-        cwd=cwd, env=env)
+        cwd=ROOT, env=env)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -422,9 +421,9 @@ def floor_row(env: dict, info: dict, knobs: list[str], postmaster: int | None, r
               args) -> str:
     """The floor under a repeat self check-in (see bench/floor_app.py), driven like it."""
     port = free_port()
-    server = serve("floor_app:create_floor_app()", port, knobs,
+    server = serve("bench.floor_app:create_floor_app()", port, knobs,
                    dict(env, FLOOR_PHONE="13900000001",
-                        FLOOR_SHIFT_ID=str(info["live_shift_id"])), cwd=ROOT / "bench")
+                        FLOOR_SHIFT_ID=str(info["live_shift_id"])))
     try:
         path = "/floor/checkin"
         drive(port, path, None, 4, 1, "x", "text/plain")  # warm up

@@ -258,21 +258,32 @@ def test_30_concurrent_reservations_of_the_last_item_one_succeeds(app, shop, mak
     assert services.verify_stock() == [] and ledger.verify_balances() == []
 
 
+#: the ways a held reservation can end by hand: (clerk, resident, reservation) -> reservation
+ENDINGS = {
+    "pickup": lambda clerk, user, booked: reservations.pick_up(clerk, booked),
+    "cancel": lambda clerk, user, booked: reservations.cancel(user, booked),
+    "cancel_for": lambda clerk, user, booked: reservations.cancel_for(clerk, booked,
+                                                                      "居民来电取消"),
+}
+
+
+def _race(app, clerk, resident, make_good, endings: list[str]):
+    """One held reservation, then endings[i] in thread i, released together. Returns the
+    good's id, the resident's id and each thread's status or error code."""
+    rice_id = make_good(price="3", stock=5).id
+    booked_id = reservations.reserve(resident, db.session.get(Good, rice_id), 1).id
+    db.session.commit()
+    clerk_id, user_id = clerk.id, resident.id
+    results = run_concurrently(app, len(endings), lambda i: ENDINGS[endings[i]](
+        db.session.get(User, clerk_id), db.session.get(User, user_id),
+        db.session.get(Reservation, booked_id)).status)
+    return rice_id, user_id, results
+
+
 @pg_only
 def test_a_cancel_racing_a_pickup_has_exactly_one_winner(app, clerk, open_always, make_good,
                                                          resident):
-    rice_id = make_good(price="3", stock=5).id
-    booked = reservations.reserve(resident, db.session.get(Good, rice_id), 1)
-    db.session.commit()
-    clerk_id, user_id, booked_id = clerk.id, resident.id, booked.id
-
-    def race(i):
-        booked = db.session.get(Reservation, booked_id)
-        if i == 0:
-            return reservations.pick_up(db.session.get(User, clerk_id), booked).status
-        return reservations.cancel(db.session.get(User, user_id), booked).status
-
-    results = run_concurrently(app, 2, race)
+    rice_id, user_id, results = _race(app, clerk, resident, make_good, ["pickup", "cancel"])
     assert results in (["picked_up", "already_picked_up"],
                        ["reservation_cancelled", "cancelled"]), results
     assert state(rice_id, user_id) == ((4, 470) if results[0] == "picked_up" else (5, 500))
@@ -281,21 +292,8 @@ def test_a_cancel_racing_a_pickup_has_exactly_one_winner(app, clerk, open_always
 @pg_only
 def test_a_clerks_cancel_racing_a_pickup_and_the_residents_cancel_has_one_winner(
         app, clerk, open_always, make_good, resident):
-    rice_id = make_good(price="3", stock=5).id
-    booked = reservations.reserve(resident, db.session.get(Good, rice_id), 1)
-    db.session.commit()
-    clerk_id, user_id, booked_id = clerk.id, resident.id, booked.id
-
-    def race(i):
-        booked = db.session.get(Reservation, booked_id)
-        if i % 3 == 0:
-            return reservations.pick_up(db.session.get(User, clerk_id), booked).status
-        if i % 3 == 1:
-            return reservations.cancel(db.session.get(User, user_id), booked).status
-        return reservations.cancel_for(db.session.get(User, clerk_id), booked,
-                                       "居民来电取消").status
-
-    results = run_concurrently(app, 12, race)
+    rice_id, user_id, results = _race(app, clerk, resident, make_good,
+                                      ["pickup", "cancel", "cancel_for"] * 4)
     winners = [r for r in results if r in ("picked_up", "cancelled")]
     assert len(winners) == 1, results
     losers = {"already_picked_up"} if winners == ["picked_up"] else {"reservation_cancelled"}
