@@ -72,6 +72,7 @@ def test_the_clerk_cancels_for_a_resident_by_form(client, auth, clerk, open_alwa
                        follow_redirects=True).get_data(as_text=True)
     assert "已为居民取消预约，15 分和商品库存都已退回" in done
     assert "已取消" in done and "工作人员代为取消：居民来电说不要了" in done
+    assert "15 分（已退回）" in done and "预约时已扣" not in done
     assert "代居民取消预约" not in done and "确认交付" not in done
     db.session.refresh(booked)
     assert booked.status == "cancelled" and ledger.balance_of(resident.id) == 500
