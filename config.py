@@ -27,6 +27,27 @@ def _dev_secret_key() -> str:
     return key
 
 
+def ratelimit_storage_uri(environ=os.environ, instance_path: Path = INSTANCE_PATH) -> str:
+    """Where the login and registration counters live; every worker must share them.
+
+    RATELIMIT_STORAGE_URI wins; else Redis when REDIS_URL is set (several servers); else a
+    SQLite file under instance/ that every gunicorn worker on this machine opens
+    (portal/ratelimit.py). Never memory:// outside tests: that counts in each worker alone.
+    """
+    return (environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL")
+            or f"sqlite:///{instance_path / 'ratelimits.sqlite3'}")
+
+
+def ratelimit_storage_options(uri: str) -> dict:
+    # A Redis that stops answering must fail fast into the fallback, not hang every login.
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_timeout": 1, "socket_connect_timeout": 1}
+    return {}
+
+
+SHARED_RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -60,11 +81,25 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; elderly users leave forms open
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: one process's memory: only for tests, and for the apps tests build from this base (the
+    #: limiter is one object, so such an app re-points it for the rest of the run). The
+    #: environments that serve share their counters: DevConfig and ProductionConfig.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS: dict = {}
+    #: fail-open to per-worker counting when the shared storage fails (see
+    #: portal/ratelimit.SQLiteStorage): a broken disk or Redis must not lock everyone out
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: POST /login, per address and per phone number
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")
+    #: POST /register. It tells whether a phone is registered, so it is counted per hour.
+    #: Per phone: a resident registers once and retypes a few times at most. Per address:
+    #: room for a service station's Wi-Fi or a carrier's shared address where several
+    #: neighbours sign up in the same hour, but not for walking through a list of numbers.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
+    REGISTER_PHONE_RATE_LIMIT = os.environ.get("REGISTER_PHONE_RATE_LIMIT", "5 per hour")
     #: number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 365  # static URLs carry a content hash
@@ -110,6 +145,8 @@ class Config:
 
 class DevConfig(Config):
     ENV_NAME = "development"
+    RATELIMIT_STORAGE_URI = SHARED_RATELIMIT_STORAGE_URI
+    RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(RATELIMIT_STORAGE_URI)
 
     @classmethod
     def ensure_secret_key(cls, app_config: dict) -> None:
@@ -121,13 +158,15 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # fast; one process, so nothing to share
     WTF_CSRF_ENABLED = False
     BASE_URL = "http://portal.test"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    RATELIMIT_STORAGE_URI = SHARED_RATELIMIT_STORAGE_URI
+    RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(RATELIMIT_STORAGE_URI)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"

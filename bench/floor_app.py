@@ -4,7 +4,7 @@ Not the portal. A second, tiny Flask app that `bench/run.py` serves with the sam
 settings, next to the real check-in, so the two are measured in one run. Per request it does
 what a repeat scan cannot avoid on PostgreSQL, as plain SQL on the same engine options:
 
-- the user loader's row (the user and their unread-message count),
+- the user loader's row (the user, their open login row and their unread-message count),
 - the shift with the volunteer's confirmed sign-up and attendance,
 - the scan-log INSERT, and the COMMIT (plus the pool's pre-ping, as production has).
 
@@ -15,8 +15,10 @@ whatever this row costs is the floor no Python code on this stack gets under.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import create_engine, text
@@ -26,7 +28,11 @@ from config import Config  # production's engine options: the pool pre-pings
 USER = text(
     "SELECT u.id, u.session_version, u.is_active_account, "
     "(SELECT count(m.id) FROM messages m WHERE m.user_id = u.id AND m.read_dt IS NULL) "
-    "FROM users u WHERE u.id = :uid")
+    "FROM users u JOIN login_sessions l ON l.user_id = u.id AND l.token_hash = :token_hash "
+    "AND l.ended_dt IS NULL AND l.created_dt > :since WHERE u.id = :uid")
+LOGIN = text(
+    "INSERT INTO login_sessions (user_id, token_hash, created_dt, user_agent) "
+    "VALUES (:uid, :token_hash, :now, 'bench floor')")
 SIGNUP = text(
     "SELECT s.id, s.start_dt, s.end_dt, s.status, g.id, a.id FROM shifts s "
     "JOIN signups g ON g.shift_id = s.id AND g.user_id = :uid AND g.status = 'confirmed' "
@@ -46,6 +52,11 @@ def create_floor_app(url: str | None = None, phone: str | None = None,
     with engine.connect() as conn:
         uid = conn.execute(text("SELECT id FROM users WHERE phone = :phone"),
                            {"phone": phone or os.environ["FLOOR_PHONE"]}).scalar_one()
+        # a login row of its own, as a logged-in volunteer's cookie names one
+        token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+        conn.execute(LOGIN, {"uid": uid, "token_hash": token_hash, "now": datetime.now(UTC)})
+        conn.commit()
+    since = datetime.now(UTC) - timedelta(days=30)
     sid = shift_id or int(os.environ["FLOOR_SHIFT_ID"])
     app = Flask(__name__)
     app.extensions["floor_engine"] = engine
@@ -53,7 +64,7 @@ def create_floor_app(url: str | None = None, phone: str | None = None,
     @app.route("/floor/checkin", methods=["GET", "POST"])
     def checkin():
         with engine.connect() as conn:
-            conn.execute(USER, {"uid": uid}).one()
+            conn.execute(USER, {"uid": uid, "token_hash": token_hash, "since": since}).one()
             row = conn.execute(SIGNUP, {"uid": uid, "sid": sid}).first()
             outcome = ("not_signed_up" if row is None else
                        "already_checked_in" if row[5] is not None else "not_checked_in")

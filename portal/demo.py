@@ -122,7 +122,18 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from portal.demo_wishes import seed_wishes
 
     seed_wishes()
+    _seed_move()
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
+
+
+def _seed_move() -> None:
+    """郑晓东 of 东梅 is moving into 新安小区1栋: his request waits at 张丽's 迁居确认."""
+    from portal.accounts import moves
+    from portal.accounts.move_models import MoveRequest
+
+    mover = _user("13900000015")
+    if db.session.scalar(select(MoveRequest.id).where(MoveRequest.user_id == mover.id)) is None:
+        moves.request_move(mover, _zone("DC-XA-02-01"))
 
 
 #: (recipient phone, rule code or None, points, reason, evidence)
@@ -147,6 +158,7 @@ HOURS = [
 CARRIED_POINTS = [
     ("13900000001", 600, "2025 年积分结余（纸质积分簿导入）"),
     ("13900000011", 450, "2025 年积分结余（纸质积分簿导入）"),
+    ("13900000015", 235, "2025 年积分结余（东梅社区纸质积分簿导入）"),  # he brings it to 新安
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -57,10 +58,35 @@ def render_error(status: int, message=None):
     ), status
 
 
+def rate_limit_message(error):
+    """A 429 says how long to wait: the refused limit's window (a minute for logging in, an
+    hour for registering). At most that long: a fixed window may end sooner."""
+    limit = getattr(error, "limit", None)  # Flask-Limiter's RateLimitExceeded carries it
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    if seconds <= 60:
+        return None  # the default text: wait a minute
+    return _l("您的操作太频繁了，请 %(minutes)d 分钟后再试。", minutes=math.ceil(seconds / 60))
+
+
 def register_errorhandlers(app) -> None:
+    from portal.once import Replayed
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _l("页面已过期，请返回上一页刷新后重新提交。"))
+
+    @app.errorhandler(Replayed)
+    def replayed(error):
+        # A double tap or a retry of a form that already took effect: show its answer.
+        from flask import flash, redirect
+        from flask_babel import gettext
+
+        from portal.extensions import db
+        from portal.web import safe_next
+
+        db.session.rollback()
+        flash(gettext("这张表单已经提交过了，没有重复办理。下面是第一次提交的结果。"), "info")
+        return redirect(safe_next(error.url))
 
     @app.errorhandler(DomainError)
     def domain_error(error):
@@ -70,6 +96,8 @@ def register_errorhandlers(app) -> None:
     def http_error(error):
         if error.code and error.code < 400:
             return error
+        if error.code == 429:
+            return render_error(429, rate_limit_message(error))
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -1,8 +1,12 @@
 """Form pieces shared across domains: Chinese messages for the common validators."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+
+from portal.web import MAX_INT
 
 
 def required():
@@ -19,9 +23,31 @@ def options(items) -> list[SelectChoice]:
                          optgroup=item[2] if len(item) > 2 else None) for item in items]
 
 
+#: the dates a form may carry. Python's datetime ends at the years 1 and 9999: a day there
+#: overflows when it is turned into UTC or a week is added (a 500), and no shift or wish is
+#: planned a century away.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def date_range(form, field) -> None:
+    """A DateField's validator: FIRST_DAY to LAST_DAY, with the Chinese message."""
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_l("请选择 2000 年到 2099 年之间的日期。"))
+
+
+def number_range(low: int, high: int):
+    """NumberRange for an IntegerField, with the Chinese message; it must fit the column."""
+    if not -MAX_INT <= low <= high <= MAX_INT:
+        raise ValueError(f"{low}..{high} does not fit an INTEGER column")
+    return NumberRange(low, high, message=_l("请填 %(min)s 到 %(max)s 之间的整数。"))
+
+
 def int_or_zero(value) -> int:
-    """Coerce a select's value; a tampered, non-numeric value becomes 0 ("nothing chosen")."""
+    """Coerce a select's id; a tampered, non-numeric or out-of-range value becomes 0 ("nothing
+    chosen"), so the service refuses it with its own Chinese message. Ids are never negative,
+    and a bigger one than MAX_INT would overflow the column (a 500 on PostgreSQL)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 <= number <= MAX_INT else 0

@@ -1,9 +1,12 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) see the whole schema."""
 
 from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
+from portal.accounts.move_models import MoveRequest
+from portal.accounts.sessions import LoginSession
 from portal.audit import AuditEvent
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.inbox.models import Message
+from portal.once import FormSubmission
 from portal.points.award_models import Award, Objection
 from portal.points.models import HoursEntry, LedgerEntry, PointsAccount, PointsRule
 from portal.shifts.models import (
@@ -30,7 +33,8 @@ from portal.zones.models import Zone
 __all__ = [
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
-    "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message", "Objection", "PartyMembership",
+    "FormSubmission", "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message",
+    "LoginSession", "MoveRequest", "Objection", "PartyMembership",
     "PointsAccount", "PointsRule", "Redemption", "RedemptionLine", "RoleGrant", "ScanLog",
     "Shift", "ShiftPost", "ShiftTemplate", "Shop", "SignUp", "StockMovement", "Team",
     "TeamMember", "User", "Zone",

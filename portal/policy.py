@@ -3,6 +3,12 @@
 Roles are scoped to a zone subtree (RoleGrant.zone); superadmin spans everything. Views use
 `require_permission` for the page and `check` for the object they act on; services call
 `check` too, so a rule holds whichever door a request comes through.
+
+Two trust rules live here as well, each in one function every service calls:
+- rank (`check_action_on`): a staff action on a person reaches only people of lower standing,
+  all of whose zones lie inside the actor's scope;
+- no self-dealing (`check_not_beneficiary`): nobody awards, approves, verifies, credits or
+  publishes anything for their own benefit.
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, or_, true
 
-from portal.errors import NotAllowed
+from portal.errors import DomainError, NotAllowed
 from portal.extensions import login_manager
 from portal.zones.models import Zone
 
@@ -39,10 +46,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cards.manage": frozenset({"clerk", "admin"}),
     "wishes.review": frozenset({"coordinator", "admin"}),
     "party.posts": frozenset({"admin"}),
+    "users.confirm_move": frozenset({"admin"}),
 }
 
-#: roles an admin may hand out inside their own subtree; only a superadmin makes superadmins
-GRANTABLE_BY_ADMIN = frozenset({"coordinator", "clerk", "admin"})
+#: roles an admin may hand out inside their own subtree: only lower ones, since an admin never
+#: acts on another admin (who could then not be undone); a superadmin grants admin roles
+GRANTABLE_BY_ADMIN = frozenset({"coordinator", "clerk"})
+
+#: standing: a person's highest role decides who may act on them
+STANDING = {"coordinator": 1, "clerk": 1, "admin": 2, "superadmin": 3}
+
+#: every staff action on a person, and the permission it needs over all of that person's zones
+ACTIONS_ON_PEOPLE: dict[str, str] = {
+    "reset_password": "users.reset_password",
+    "set_active": "users.deactivate",
+    "grant_role": "users.manage_roles",
+    "revoke_role": "users.manage_roles",
+    "confirm_move": "users.confirm_move",
+    "issue_card": "cards.manage",
+    "report_card_lost": "cards.manage",
+    "counter_lookup": "shop.manage",
+    "cancel_reservation_for": "shop.manage",
+    "post_wish_for": "wishes.review",
+    "act_for_wish": "wishes.review",
+}
 
 
 def _grants(user):
@@ -95,6 +122,62 @@ def can_grant(actor, role: str, zone: Zone | None) -> bool:
         return True
     return (role in GRANTABLE_BY_ADMIN and zone is not None
             and can(actor, "users.manage_roles", zone))
+
+
+def standing(user) -> int:
+    """0 for a resident; otherwise the rank of the person's highest staff role."""
+    return max((STANDING[g.role] for g in _grants(user)), default=0)
+
+
+def _zones_of(person, home: Zone | None) -> list[Zone]:
+    """Where a person is: their home, and every zone one of their roles covers."""
+    zones = [g.zone for g in person.grants if g.zone is not None]
+    return [home, *zones] if home is not None else zones
+
+
+def may_act_on(actor, action: str, person, at: Zone | None = None) -> bool:
+    """Rank: may `actor` take the staff `action` on `person`?
+
+    Only on someone of lower standing (superadmin > admin > coordinator, clerk > resident),
+    and only if the person's home (or `at`, the place the action is about, such as the home
+    they move to) and every zone their roles cover lie inside the actor's scope for the
+    action. Nobody uses a staff tool on themselves. Superadmins, the top of the tree, are the
+    one exception to "lower": only a superadmin acts on another superadmin.
+    """
+    permission = ACTIONS_ON_PEOPLE[action]
+    if person is None or not getattr(actor, "is_authenticated", False) or actor.id == person.id:
+        return False
+    mine, theirs = standing(actor), standing(person)
+    if theirs >= mine and not theirs == mine == STANDING["superadmin"]:
+        return False
+    zones = _zones_of(person, at if at is not None else person.home_zone)
+    return all(can(actor, permission, zone) for zone in zones)
+
+
+def check_action_on(actor, action: str, person, at: Zone | None = None) -> None:
+    """Raise NotAllowed, saying why, unless `may_act_on(...)`."""
+    if may_act_on(actor, action, person, at):
+        return
+    if getattr(actor, "is_authenticated", False) and person is not None:
+        if actor.id == person.id:
+            raise NotAllowed(_l("不能对自己的账号使用工作人员功能，请让另一位工作人员办理。"))
+        if standing(person) >= standing(actor):
+            raise NotAllowed(_l("对方是同级或更高级别的工作人员，您不能对其进行这项操作。"))
+    raise NotAllowed()
+
+
+class SelfDealing(DomainError):
+    """The actor would benefit from their own staff action."""
+
+    def __init__(self, message=None):
+        super().__init__("self_dealing", message if message is not None else _l(
+            "不能为自己办理这项业务，请让另一位工作人员办理。"), 403)
+
+
+def check_not_beneficiary(actor, beneficiary_id: int | None, message=None) -> None:
+    """No self-dealing: refuse a staff action whose beneficiary is the actor."""
+    if beneficiary_id is not None and getattr(actor, "id", None) == beneficiary_id:
+        raise SelfDealing(message)
 
 
 def is_own(user, owner_id: int | None) -> bool:

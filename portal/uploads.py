@@ -72,5 +72,7 @@ def photo_path(kind: str, name: str) -> Path | None:
     """The stored file for `name`, or None; never a path outside the upload folder."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
+    if len(name) > 100 or not name.isprintable():
+        return None  # no stored name is like this; the OS would refuse it (too long, NUL)
     path = upload_dir(kind) / name
     return path if path.is_file() else None

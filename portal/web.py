@@ -266,10 +266,12 @@ def register_web(app) -> None:
     from portal import policy
     from portal.accounts.models import ROLE_LABELS
     from portal.icons import icon
+    from portal.once import once_field
 
     app.jinja_env.globals.update(
-        static_url=static_url, can=policy.can, get_locale=get_locale, role_labels=ROLE_LABELS,
-        icon=icon, nav_tab=nav_tab,
+        static_url=static_url, can=policy.can, may_act_on=policy.may_act_on,
+        get_locale=get_locale, role_labels=ROLE_LABELS,
+        icon=icon, nav_tab=nav_tab, once_field=once_field,
     )
     from portal.points.amounts import format_hours, format_points
 
@@ -277,20 +279,32 @@ def register_web(app) -> None:
                                  points=format_points, hours=format_hours)
 
 
-def attempt(service, *args, **kwargs):
+def attempt(service, *args, once=None, **kwargs):
     """Run a service in the request's transaction: commit on success, or roll back and flash.
 
     Returns (ok, result). Views stay thin: parse the form, `attempt`, redirect or re-render.
     Photos saved on the way are kept only if the commit happens (`uploads.discard_pending`).
+
+    `once` makes the post once-only (`portal.once`): it is where the answer goes, a URL or a
+    function of the result giving one. The form's one-time key is claimed first; a key that
+    already took effect raises `once.Replayed`, whose handler sends the person to the first
+    answer.
     """
     from flask import flash
+    from flask_login import current_user
 
+    from portal import once as once_only
     from portal.errors import DomainError, NotAllowed
     from portal.extensions import db
     from portal.uploads import discard_pending, keep_pending
 
     try:
+        claim = None
+        if once is not None:
+            claim = once_only.claim(current_user, request.form.get(once_only.FIELD))
         result = service(*args, **kwargs)
+        if claim is not None:
+            once_only.record_answer(claim, once(result) if callable(once) else once)
     except NotAllowed:
         db.session.rollback()
         discard_pending()

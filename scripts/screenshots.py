@@ -1,6 +1,9 @@
 """Full-page screenshots of the portal at phone size, in normal and large text.
 
-    .venv/bin/python scripts/screenshots.py [outdir]        # default outdir: screenshots/
+    .venv/bin/python scripts/screenshots.py [outdir] [path ...]   # default outdir: screenshots/
+
+With paths after the outdir, only the pages whose path starts with one of them are shot
+(e.g. `/staff/users` `/me`), for a quick look at the pages a change touched.
 
 Builds a throw-away SQLite database with the demo community (portal.demo), serves the app
 (DevConfig, so CSRF and rate limits are on) on a free local port, and drives the system
@@ -101,6 +104,10 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/points/awards/new"),
     ("admin", "/staff/points/rules"),
     ("admin", "/staff/points/residents/1"),
+    ("admin", "/staff/moves"),  # 郑晓东 moving in from 东梅, with the balance he brings
+    ("admin", "/staff/users/3"),  # 陈志强, a coordinator: the admin may reset and grant
+    ("clerk", "/staff/users/5"),  # 张丽, an admin: the clerk sees no reset, and why
+    ("coordinator", "/staff/users/3"),  # his own page: no staff tools on himself
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
@@ -173,9 +180,9 @@ def full_page_screenshot(page, target: Path) -> None:
         page.screenshot(path=str(target))
 
 
-def shoot(browser, base_url: str, outdir: Path) -> list[Path]:
+def shoot(browser, base_url: str, outdir: Path, pages=PAGES) -> list[Path]:
     written: list[Path] = []
-    roles = list(dict.fromkeys(role for role, _path in PAGES))
+    roles = list(dict.fromkeys(role for role, _path in pages))
     for role in roles:
         if role != "anon" and role not in LOGINS:
             raise SystemExit(f"role {role!r} in PAGES has no entry in LOGINS")
@@ -186,7 +193,7 @@ def shoot(browser, base_url: str, outdir: Path) -> list[Path]:
                 log_in(page, base_url, role)
             for mode in MODES:
                 set_mode(context, base_url, mode)
-                for page_role, path in PAGES:
+                for page_role, path in pages:
                     if page_role != role:
                         continue
                     response = page.goto(f"{base_url}{path}")
@@ -215,6 +222,8 @@ def shoot(browser, base_url: str, outdir: Path) -> list[Path]:
 def main(argv: list[str]) -> int:
     outdir = Path(argv[1] if len(argv) > 1 else "screenshots")
     outdir.mkdir(parents=True, exist_ok=True)
+    only = tuple(argv[2:])
+    pages = [(role, path) for role, path in PAGES if not only or path.startswith(only)]
     if not os.path.exists(CHROMIUM):
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 2
@@ -232,7 +241,7 @@ def main(argv: list[str]) -> int:
             with sync_playwright() as playwright:
                 browser = launch(playwright)
                 try:
-                    written = shoot(browser, base_url, outdir)
+                    written = shoot(browser, base_url, outdir, pages)
                 finally:
                     browser.close()
         finally:

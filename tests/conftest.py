@@ -185,6 +185,13 @@ def make_user(tree):
     return factory
 
 
+def once() -> dict[str, str]:
+    """A fresh one-time key, as a once-only form carries it (portal.once)."""
+    from portal.once import FIELD, new_key
+
+    return {FIELD: new_key()}
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.accounts.models import PartyMembership
 from portal.extensions import db
 from portal.points.models import PointsRule
+from tests.conftest import once
 
 ROLES = ["anonymous", "resident", "party_member", "coordinator", "clerk", "admin", "superadmin"]
 EVERYONE = set(ROLES)
@@ -34,6 +35,7 @@ ACCESS = {
     ("accounts.register", "GET", "/register"): EVERYONE,
     ("accounts.register", "POST", "/register"): EVERYONE,
     ("accounts.logout", "POST", "/logout"): EVERYONE,
+    ("accounts.logout_everywhere", "POST", "/me/logout-all"): LOGGED_IN,
     ("accounts.profile", "GET", "/me"): LOGGED_IN,
     ("accounts.profile", "POST", "/me"): LOGGED_IN,
     ("accounts.change_password", "GET", "/me/password"): LOGGED_IN,
@@ -49,6 +51,10 @@ ACCESS = {
     ("staff.grant_role", "POST", "/staff/users/{user_id}/roles"): ADMINS,
     ("staff.revoke_role", "POST", "/staff/users/{staff_id}/roles/{grant_id}/revoke"): ADMINS,
     ("staff.set_active", "POST", "/staff/users/{user_id}/active"): ADMINS,
+    ("staff.move_queue", "GET", "/staff/moves"): ADMINS,
+    ("staff.move_decide", "POST", "/staff/moves/{move_id}/decide"): ADMINS,
+    # only the resident who asked
+    ("accounts.withdraw_move", "POST", "/me/move/{move_id}/withdraw"): set(),
     ("staff.party_queue", "GET", "/staff/party"): ADMINS,
     ("staff.party_review", "POST", "/staff/party/{membership_id}/review"): ADMINS,
     ("staff.audit_log", "GET", "/staff/audit"): ADMINS,
@@ -235,6 +241,7 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/users/{user_id}/roles"),
     ("POST", "/staff/users/{user_id}/active"),
     ("POST", "/staff/party/{membership_id}/review"),
+    ("POST", "/staff/moves/{move_id}/decide"),
     ("GET", "/staff/zones/{grid_id}"),
     ("POST", "/staff/zones/{grid_id}"),
     ("POST", "/staff/zones/{grid_id}/move"),
@@ -334,8 +341,12 @@ def _targets(make_user, tree, community):
                                  evidence_note="说明")
     objection = awards.raise_objection(staff, posted, "情况不属实")
     shift_ids = _shift_targets(awarder, grid, resident)
+    from portal.accounts import moves
+
+    elsewhere = tree.dongmei_building if community == "xinan" else tree.xinan_building
+    move = moves.request_move(make_user(home=elsewhere), building)  # moving in
     db.session.commit()
-    return {**shift_ids, "user_id": resident.id, "staff_id": staff.id,
+    return {**shift_ids, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,
             "grant_id": staff.grants[0].id,
             "membership_id": membership.id, "grid_id": grid.id, "award_id": award.id,
             "objection_id": objection.id,
@@ -436,8 +447,8 @@ def test_community_admin_is_refused_outside_their_community(client, auth, make_u
     admin = make_user("admin", zone=tree.xinan)
     ids = _targets(make_user, tree, "dongmei")
     auth.login(admin)
-    response = client.open(url.format(**ids), method=method, data={"role": "clerk",
-                                                                    "zone": tree.dongmei.id})
+    response = client.open(url.format(**ids), method=method,
+                           data={"role": "clerk", "zone": tree.dongmei.id, **once()})
     assert response.status_code == 403
 
 

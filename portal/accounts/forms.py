@@ -71,7 +71,9 @@ class PasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("真实姓名"), validators=[required(), max_length(40)])
-    home_zone = SelectField(_l("居住的网格或楼栋"), coerce=int_or_zero, validate_choice=False)
+    home_zone = SelectField(
+        _l("居住的网格或楼栋"), coerce=int_or_zero, validate_choice=False,
+        description=_l("搬到其他社区，要由新社区的管理员确认；确认后积分余额随您带过去。"))
 
 
 class MultiCheckboxField(SelectMultipleField):

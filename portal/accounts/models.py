@@ -38,7 +38,7 @@ class User(UserMixin, db.Model):
     home_zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True)
     #: a deactivated account cannot log in; its history stays
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    #: bumped on password change so other sessions and remember-me cookies stop working
+    #: bumped by a password change or reset, (de)activation and 退出所有设备: older logins stop
     session_version: Mapped[int] = mapped_column(default=1)
     #: the staff member who created the account for the resident, if any
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -62,8 +62,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
+    #: not a column: the token of the login (accounts/sessions.py) this object belongs to, set
+    #: by the user loader or by sessions.start()
+    login_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """Flask-Login's id, in the session and the remember-me cookie: the user, the
+        session_version and the token of one login row (the loader checks all three)."""
+        if self.login_token is None:  # no login row (sessions.start): an id the loader refuses
+            return f"{self.id}.{self.session_version}"
+        return f"{self.id}.{self.session_version}.{self.login_token}"
 
     @property
     def is_staff(self) -> bool:

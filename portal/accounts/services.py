@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, policy
+from portal.accounts import moves
 from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
+from portal.accounts.move_models import MoveRequest
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
@@ -121,20 +123,29 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 
 def reset_password(actor, user: User, new: str) -> None:
-    """Staff set a new password for a resident who forgot theirs (in person, at the office)."""
-    policy.check(actor, "users.reset_password", user.home_zone)
+    """Staff set a new password for a resident who forgot theirs (in person, at the office).
+    Never for someone of equal or higher standing: that would be taking over their account."""
+    policy.check_action_on(actor, "reset_password", user)
     user.password_hash = generate_password_hash(_check_password(new))
     user.session_version += 1
     audit.record(actor, "user.reset_password", user, f"重置了 {user.name} 的密码", user.home_zone)
     db.session.flush()
 
 
-def update_profile(user: User, *, name: str, home_zone: Zone | None) -> User:
+def update_profile(user: User, *, name: str, home_zone: Zone | None) -> MoveRequest | None:
+    """A resident edits their name and home. A home in another community is a request that
+    its admin confirms (moves.py); it is returned, and until then the home stays."""
     user.name = _check_name(name)
-    user.home_zone = _check_home(home_zone)
+    home_zone = _check_home(home_zone)
+    move = None
+    if home_zone.id != user.home_zone_id:
+        if moves.same_community(user.home_zone, home_zone):
+            user.home_zone = home_zone
+        else:
+            move = moves.request_move(user, home_zone)
     audit.record(user, "user.update_profile", user, f"{user.name} 更新了个人资料", user.home_zone)
     db.session.flush()
-    return user
+    return move
 
 
 def set_leaderboard_opt_in(user: User, join: bool) -> None:
@@ -144,9 +155,9 @@ def set_leaderboard_opt_in(user: User, join: bool) -> None:
 
 
 def set_active(actor, user: User, is_active: bool) -> None:
-    policy.check(actor, "users.deactivate", user.home_zone)
     if user.id == actor.id:
         raise DomainError("self_deactivate", _l("不能停用自己的账号。"))
+    policy.check_action_on(actor, "set_active", user)
     user.is_active_account = is_active
     user.session_version += 1
     verb = "启用" if is_active else "停用"
@@ -165,6 +176,7 @@ def grant_role(actor, user: User, role: str, zone: Zone | None) -> RoleGrant:
         raise DomainError("zone_retired", _l("该区域已停用。"))
     if not policy.can_grant(actor, role, zone):
         raise policy.NotAllowed()
+    policy.check_action_on(actor, "grant_role", user)
     for existing in user.grants:
         if existing.role == role and existing.zone_id == (zone.id if zone else None):
             return existing  # granting twice is a no-op
@@ -178,11 +190,15 @@ def grant_role(actor, user: User, role: str, zone: Zone | None) -> RoleGrant:
 
 
 def revoke_role(actor, grant: RoleGrant) -> None:
+    """Take a role back. Giving up a lesser role of one's own is allowed; an admin's own
+    admin role, and anyone of equal or higher standing, only another (higher) person."""
+    user = grant.user
+    if user.id == actor.id and grant.role in ("admin", "superadmin"):
+        raise DomainError("self_revoke", _l("不能撤销自己的管理员角色，请让另一位管理员操作。"))
     if not policy.can_grant(actor, grant.role, grant.zone):
         raise policy.NotAllowed()
-    if grant.user_id == actor.id and grant.role in ("admin", "superadmin"):
-        raise DomainError("self_revoke", _l("不能撤销自己的管理员角色，请让另一位管理员操作。"))
-    user = grant.user
+    if user.id != actor.id:
+        policy.check_action_on(actor, "revoke_role", user)
     where = grant.zone.name if grant.zone else "全部区域"
     audit.record(actor, "role.revoke", user,
                  f"撤销 {user.name} 的{ROLE_NAMES_ZH[grant.role]}角色（{where}）",
@@ -224,6 +240,8 @@ def review_party_membership(actor, membership: PartyMembership, *, approve: bool
     """A community admin verifies (报到) or rejects, with a reason for a rejection."""
     user = membership.user
     policy.check(actor, "party.verify", user.home_zone)
+    policy.check_not_beneficiary(actor, user.id, _l(
+        "不能核验自己的党员报到，请让另一位管理员核验。"))
     if membership.status != "pending":
         raise DomainError("not_pending", _l("这条申报已经处理过了。"))
     note = (note or "").strip()

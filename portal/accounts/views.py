@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,13 +14,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import services
+from portal.accounts import moves, services
+from portal.accounts import sessions as login_sessions
 from portal.accounts.forms import LoginForm, PartyForm, PasswordForm, ProfileForm, RegisterForm
+from portal.accounts.move_models import MoveRequest
 from portal.extensions import db, limiter
 from portal.forms import options
 from portal.web import attempt, safe_next
 from portal.zones.models import Zone
-from portal.zones.services import home_zone_choices
+from portal.zones.services import home_zone_choices, zone_labels
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,7 +35,17 @@ def _fill_zone_choices(form) -> None:
     form.home_zone.choices = options([(0, _("请选择")), *home_zone_choices()])
 
 
+def _log_in(user, *, remember: bool) -> None:
+    """Open a server-side login (its row is what logging out ends), then set the cookies."""
+    login_sessions.start(user)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_PHONE_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_phone_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -45,7 +58,7 @@ def register():
             home_zone=db.session.get(Zone, form.home_zone.data or 0),
         )
         if ok:
-            login_user(user, remember=True)
+            _log_in(user, remember=True)
             flash(_("注册成功，欢迎您！"), "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return render_template("accounts/register.html", form=form)
@@ -65,19 +78,34 @@ def login():
         if user is None:
             flash(_("手机号或密码不正确。忘记密码可带身份证到社区服务站重置。"), "error")
         else:
-            db.session.commit()
             session.clear()  # a fresh session on privilege change
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(target)
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # ends the row both cookies name, so a copy of either taken earlier opens nothing
+        attempt(login_sessions.end, current_user)
     session.clear()
     logout_user()  # after clear(): it leaves the marker that deletes the remember-me cookie
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/me/logout-all")
+@login_required
+def logout_everywhere():
+    ok, _count = attempt(login_sessions.end_all, current_user)
+    if ok:
+        # this device too: the button says 所有设备, and it may be a borrowed phone or the
+        # service station's computer that the resident is about to walk away from
+        session.clear()
+        logout_user()
+        flash(_("已在所有设备上退出登录，包括这台。请用手机号和密码重新登录。"), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/me", methods=["GET", "POST"])
@@ -88,12 +116,29 @@ def profile():
     if request.method == "GET":
         form.home_zone.data = current_user.home_zone_id
     if form.validate_on_submit():
-        ok, _user = attempt(services.update_profile, current_user, name=form.name.data,
-                            home_zone=db.session.get(Zone, form.home_zone.data or 0))
-        if ok:
+        ok, move = attempt(services.update_profile, current_user, name=form.name.data,
+                           home_zone=db.session.get(Zone, form.home_zone.data or 0))
+        if ok and move is not None:
+            flash(_("已提交迁居申请。新社区的管理员确认后，居住地才会改过去；"
+                    "在此之前仍按原来的社区办理。"), "success")
+        elif ok:
             flash(_("资料已保存。"), "success")
+        if ok:
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form,
+                           move=moves.pending_move(current_user.id), labels=zone_labels())
+
+
+@bp.post("/me/move/<int:move_id>/withdraw")
+@login_required
+def withdraw_move(move_id: int):
+    move = db.session.get(MoveRequest, move_id)
+    if move is None:
+        abort(404)
+    ok, _move = attempt(moves.withdraw_move, current_user, move)
+    if ok:
+        flash(_("已撤回迁居申请，居住地没有变化。"), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
@@ -104,7 +149,8 @@ def change_password():
         ok, _none = attempt(services.change_password, current_user,
                             current=form.current.data, new=form.new.data)
         if ok:
-            login_user(current_user, remember=True)  # keep this device logged in
+            # keep this device logged in: its own login row, with the new session_version
+            login_user(current_user, remember=True)
             flash(_("密码已修改，其他设备需要重新登录。"), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
@@ -121,6 +167,7 @@ def party():
             services.declare_party_membership, current_user,
             work_unit=form.work_unit.data, branch=form.branch.data,
             skills=form.skills.data, service_posts=form.service_posts.data or [],
+            once=url_for("accounts.party"),
         )
         if ok:
             flash(_("已提交，社区核验后您会获得党员标识。"), "success")

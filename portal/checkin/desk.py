@@ -19,6 +19,13 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts import roster
 from portal.shifts.models import Shift
+from portal.shifts.signups import lock_shift
+
+
+def _not_own(actor, volunteer_id: int) -> None:
+    """Nobody records their own attendance or hours: another coordinator does."""
+    policy.check_not_beneficiary(actor, volunteer_id, _l(
+        "不能为自己签到、补位或更正时长，请让另一位协调员办理，或扫班次签到码自助签到。"))
 
 
 def _reason(reason: str) -> str:
@@ -36,6 +43,7 @@ def manual(actor, shift: Shift, phone: str, reason: str, *, mode: str = "in",
     user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
     if user is None:
         raise DomainError("no_such_resident", _l("没有找到这个手机号对应的居民。"), 400)
+    _not_own(actor, user.id)
     verb = check_out if mode == "out" else check_in
     return verb(user, shift, method="manual", actor=actor, now=now, note=reason,
                 user_agent=user_agent)
@@ -43,8 +51,16 @@ def manual(actor, shift: Shift, phone: str, reason: str, *, mode: str = "in",
 
 def walk_in(actor, shift: Shift, user: User, *, now: datetime | None = None,
             user_agent: str = "") -> ScanResult:
-    """A volunteer who did not sign up, on a shift with free places: add, then check in."""
-    roster.add_volunteer(actor, shift, user, reason="现场补位", now=now)
+    """A volunteer who did not sign up, on a shift with free places: add, then check in.
+
+    Once only by its natural keys (one sign-up per volunteer and shift, one attendance per
+    sign-up): a second walk-in of someone already on the roster adds nothing and shows the
+    first check-in."""
+    policy.check(actor, "shifts.manage", shift.zone)
+    _not_own(actor, user.id)
+    lock_shift(shift.id)  # two walk-ins of one volunteer queue here; the second sees the first
+    if roster.confirmed_signup_of(shift.id, user.id) is None:
+        roster.add_volunteer(actor, shift, user, reason="现场补位", now=now)
     return check_in(user, shift, method="walk_in", actor=actor, now=now, note="现场补位",
                     user_agent=user_agent)
 
@@ -65,6 +81,7 @@ def correct_times(actor, attendance: Attendance, *, checkin_dt: datetime,
                   checkout_dt: datetime | None, reason: str) -> Attendance:
     """Fix check-in and check-out times, with a reason, before the credit is made."""
     policy.check(actor, "shifts.manage", attendance.shift.zone)
+    _not_own(actor, attendance.user_id)
     reason = _reason(reason)
     attendance = credit.lock(attendance.id)
     if attendance.credited_dt is not None:
@@ -84,6 +101,7 @@ def correct_times(actor, attendance: Attendance, *, checkin_dt: datetime,
 def confirm(actor, attendance: Attendance) -> Attendance:
     """The coordinator confirms a checked-out attendance (or a flagged one): it is credited."""
     policy.check(actor, "shifts.manage", attendance.shift.zone)
+    _not_own(actor, attendance.user_id)
     attendance = credit.lock(attendance.id)
     if attendance.checkout_dt is None:
         raise DomainError("not_checked_out", _l("还没有签退，不能确认入账。"))
@@ -97,6 +115,7 @@ def confirm(actor, attendance: Attendance) -> Attendance:
 def reverse(actor, attendance: Attendance, reason: str, *,
             now: datetime | None = None) -> Attendance:
     policy.check(actor, "shifts.manage", attendance.shift.zone)
+    _not_own(actor, attendance.user_id)
     reason = _reason(reason)
     attendance = credit.reverse_credit(attendance, actor=actor, reason=reason, now=now)
     _correction(actor, attendance, "reverse", "撤销入账（时长和积分）", reason)

@@ -28,7 +28,7 @@ def shift_with_place(shift_id: int) -> Shift | None:
 
 
 FAILURES = ("not_signed_up", "too_early", "too_late", "expired_code", "invalid_code",
-            "shift_cancelled", "not_checked_in", "outside_area")
+            "shift_cancelled", "not_checked_in", "outside_area", "own_code")
 
 
 @dataclass

@@ -250,6 +250,10 @@ def coordinator_scan(actor, shift: Shift, raw: str, *, mode: str = "in",
         log_scan(error.code, method="member_code", shift_id=shift.id, actor=actor, code=raw,
                  user_agent=user_agent)
         return ScanResult(error.code, action=mode, shift=shift)
+    if user.id == actor.id:  # no self-dealing: nobody records their own attendance
+        log_scan("own_code", method="member_code", shift_id=shift.id, user_id=user.id,
+                 actor=actor, code=raw, user_agent=user_agent)
+        return ScanResult("own_code", action=mode, shift=shift, user=user)
     verb = check_out if mode == "out" else check_in
     return verb(user, shift, method="member_code", actor=actor, now=now, code=raw,
                 user_agent=user_agent)

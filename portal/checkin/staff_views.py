@@ -212,12 +212,14 @@ def _correct(record: Attendance):
 @policy.require_permission(PERMISSION)
 def correct(attendance_id: int, action: str):
     record = _attendance(attendance_id)
+    back = url_for("checkin_staff.live", shift_id=record.shift_id)
     if action == "times":
-        ok, _r = attempt(_correct, record)
+        ok, _r = attempt(_correct, record, once=back)
     elif action == "confirm":
-        ok, _r = attempt(desk.confirm, current_user, record)
+        ok, _r = attempt(desk.confirm, current_user, record, once=back)
     else:
-        ok, _r = attempt(desk.reverse, current_user, record, request.form.get("reason", ""))
+        ok, _r = attempt(desk.reverse, current_user, record, request.form.get("reason", ""),
+                         once=back)
     if ok:
         flash(_("已保存，记录里可以看到这次更正。"), "success")
-    return redirect(url_for("checkin_staff.live", shift_id=record.shift_id))
+    return redirect(back)

@@ -45,6 +45,8 @@ def record_award(actor, recipient, *, rule: PointsRule | None = None, points: st
                  evidence_photo: str | None = None) -> Award:
     """A staff member awards points; above the threshold it waits for a second person."""
     policy.check(actor, "points.award", recipient.home_zone)
+    policy.check_not_beneficiary(actor, recipient.id, _l(
+        "不能给自己登记积分奖励，请让另一位工作人员登记。"))
     reason = (reason or "").strip()
     if rule is not None:
         if not rule.is_active or rule.mode != "fixed":
@@ -77,6 +79,8 @@ def record_award(actor, recipient, *, rule: PointsRule | None = None, points: st
 def _open_for_decision(actor, award: Award) -> Award:
     """The award, locked, once the actor may decide it: in scope, pending, not their own."""
     policy.check(actor, "points.approve", award.recipient.home_zone)
+    policy.check_not_beneficiary(actor, award.recipient_id, _l(
+        "不能审批给自己的奖励，请让另一位工作人员审批。"))
     award = _locked(award)
     if award.created_by_id == actor.id:
         raise DomainError("own_award", _l("不能审批自己登记的奖励，请让另一位工作人员审批。"))
@@ -137,6 +141,9 @@ def resolve_objection(actor, objection: Objection, *, reverse: bool, note: str) 
     """Keep the award, or reverse it through the ledger; either way with a written reason."""
     award = objection.award
     policy.check(actor, "points.approve", award.recipient.home_zone)
+    if actor.id in (award.recipient_id, award.created_by_id, award.decided_by_id):
+        raise policy.SelfDealing(_l(
+            "这条奖励与您本人有关（您是受奖人、登记人或审批人），异议请让另一位管理员处理。"))
     note = (note or "").strip()
     if not note:
         raise DomainError("needs_reason", _l("请写明处理意见。"), 400)

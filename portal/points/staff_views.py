@@ -61,7 +61,8 @@ def new_award():
         if target is not None:
             form.phone.data = target.phone
     if form.validate_on_submit():
-        ok, award = attempt(_record, form)
+        ok, award = attempt(_record, form, once=lambda award: url_for(
+            "points_staff.resident", user_id=award.recipient_id))
         if ok and award.status == "pending":
             flash(_("已登记，超过审批线，等待另一位工作人员审批。"), "success")
         elif ok:
@@ -92,10 +93,12 @@ def decide(award_id: int):
     award = _award_or_404(award_id)
     form = DecisionForm()
     if request.form.get("decision") == "approve":
-        ok, _a = attempt(awards.approve_award, current_user, award)
+        ok, _a = attempt(awards.approve_award, current_user, award,
+                         once=url_for("points_staff.approvals"))
         message = _("已审批通过，积分已入账。")
     else:
-        ok, _a = attempt(awards.reject_award, current_user, award, form.note.data or "")
+        ok, _a = attempt(awards.reject_award, current_user, award, form.note.data or "",
+                         once=url_for("points_staff.approvals"))
         message = _("已退回，不予入账。")
     if ok:
         flash(message, "success")
@@ -119,7 +122,7 @@ def resolve(objection_id: int):
     form = DecisionForm()
     reverse = request.form.get("decision") == "reverse"
     ok, _o = attempt(awards.resolve_objection, current_user, objection, reverse=reverse,
-                     note=form.note.data or "")
+                     note=form.note.data or "", once=url_for("points_staff.objections"))
     if ok:
         flash(_("已撤销这条奖励。") if reverse else _("已维持这条奖励。"), "success")
     return redirect(url_for("points_staff.objections"))

@@ -15,10 +15,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
 from portal.accounts.forms import PhoneField
-from portal.forms import int_or_zero, max_length, options, required
+from portal.forms import date_range, int_or_zero, max_length, number_range, options, required
 from portal.shifts.recurring import WEEKDAYS
 
 NUMBER = {"inputmode": "numeric"}
@@ -28,9 +28,7 @@ POST_ROWS = 4
 
 def _number(label, default=None, description=None, low=0, high=500):
     return IntegerField(label, default=default, description=description,
-                        validators=[Optional(), NumberRange(low, high, message=_l(
-                            "请填 %(min)s 到 %(max)s 之间的整数。"))],
-                        render_kw=NUMBER)
+                        validators=[Optional(), number_range(low, high)], render_kw=NUMBER)
 
 
 class FilterForm(FlaskForm):
@@ -39,7 +37,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = DateField(_l("从哪天起"), validators=[Optional()])
+    day = DateField(_l("从哪天起"), validators=[Optional(), date_range])
     zone = SelectField(_l("地点"), coerce=int_or_zero, validate_choice=False)
     team = SelectField(_l("队伍"), coerce=int_or_zero, validate_choice=False)
     free = BooleanField(_l("只看还有名额的"))
@@ -78,7 +76,7 @@ class _PlaceFields:
 
 
 class ShiftForm(_PlaceFields, FlaskForm):
-    day = DateField(_l("日期"), validators=[required()])
+    day = DateField(_l("日期"), validators=[required(), date_range])
     start = TimeField(_l("开始时间"), validators=[required()])
     end = TimeField(_l("结束时间"), validators=[required()])
 

@@ -39,11 +39,19 @@ def _needs_reason(reason: str) -> str:
     return reason[:200]
 
 
+def confirmed_signup_of(shift_id: int, user_id: int) -> SignUp | None:
+    """The volunteer's confirmed place on the shift, if they hold one."""
+    row = _row_for(shift_id, user_id)
+    return row if row is not None and row.status == "confirmed" else None
+
+
 def add_volunteer(actor, shift: Shift, user, *, post_id: int | None = None, reason: str,
                   now: datetime | None = None) -> SignUp:
     """A coordinator puts a resident on the roster (a confirmed place), with a reason."""
     now = now or utcnow()
     _staff_check(actor, shift)
+    policy.check_not_beneficiary(actor, user.id, _l(
+        "不能把自己加进名单，请像其他居民一样报名，或请另一位协调员添加。"))
     reason = _needs_reason(reason)
     shift = lock_shift(shift.id)
     if shift.is_cancelled:

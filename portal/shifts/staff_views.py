@@ -108,13 +108,18 @@ def edit_activity(activity_id: int | None):
                       credit_on=form.credit_on.data or "checkout")
         if activity is None:
             ok, saved = attempt(activities.create_activity, current_user,
-                                zone=_get(Zone, form.zone.data), **fields)
+                                zone=_get(Zone, form.zone.data), **fields, once=_activity_url)
         else:
-            ok, saved = attempt(activities.update_activity, current_user, activity, **fields)
+            ok, saved = attempt(activities.update_activity, current_user, activity, **fields,
+                                once=_activity_url)
         if ok:
             flash(_("活动已保存。"), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=saved.id))
     return render_template("shifts/staff/activity_form.html", form=form, activity=activity)
+
+
+def _activity_url(activity: Activity) -> str:
+    return url_for("shifts_staff.activity", activity_id=activity.id)
 
 
 @bp.get("/activities/<int:activity_id>")
@@ -160,7 +165,7 @@ def new_shift(activity_id: int):
         ok, shift = attempt(activities.add_shift, current_user, activity,
                             start_dt=to_utc(form.day.data, form.start.data),
                             end_dt=to_utc(form.day.data, form.end.data),
-                            **_place_fields(form, activity))
+                            **_place_fields(form, activity), once=_activity_url(activity))
         if ok:
             flash(_("班次已发布，居民可以报名了。"), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
@@ -184,7 +189,8 @@ def edit_shift(shift_id: int):
         ok, _s = attempt(activities.update_shift, current_user, shift,
                          start_dt=to_utc(form.day.data, form.start.data),
                          end_dt=to_utc(form.day.data, form.end.data),
-                         **_place_fields(form, shift.activity))
+                         **_place_fields(form, shift.activity),
+                         once=url_for("shifts_staff.roster_page", shift_id=shift.id))
         if ok:
             flash(_("班次已修改，报名的人已收到通知。"), "success")
             return redirect(url_for("shifts_staff.roster_page", shift_id=shift.id))
@@ -221,7 +227,7 @@ def new_template(activity_id: int):
     if form.validate_on_submit():
         ok, result = attempt(recurring.create_template, current_user, activity,
                              weekday=form.weekday.data, **_template_fields(form),
-                             **_place_fields(form, activity))
+                             **_place_fields(form, activity), once=_activity_url(activity))
         if ok:
             flash(_("每周排班已建立，已生成 %(n)d 个班次。", n=len(result[1])), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
@@ -246,7 +252,8 @@ def edit_template(template_id: int):
     if form.validate_on_submit():
         ok, result = attempt(recurring.update_template, current_user, template,
                              is_active=form.is_active.data, signed_up=form.signed_up.data,
-                             **_template_fields(form), **_place_fields(form, template.activity))
+                             **_template_fields(form), **_place_fields(form, template.activity),
+                             once=_activity_url(template.activity))
         if ok:
             message = _("已保存：%(free)d 个班次已更新，%(signed)d 个已报名班次已同步并通知，"
                         "%(kept)d 个保持不变。", free=result.updated_free,

@@ -31,7 +31,7 @@ def active_card(user_id: int) -> MemberCard | None:
 
 def issue(actor, user: User) -> MemberCard:
     """A new card; the resident's previous card (if any) stops working at once."""
-    policy.check(actor, "cards.manage", user.home_zone)
+    policy.check_action_on(actor, "issue_card", user)
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     old = active_card(user.id)
     if old is not None:
@@ -47,7 +47,7 @@ def issue(actor, user: User) -> MemberCard:
 
 
 def report_lost(actor, card: MemberCard, reason: str = "") -> MemberCard:
-    policy.check(actor, "cards.manage", card.user.home_zone)
+    policy.check_action_on(actor, "report_card_lost", card.user)
     if card.status != "active":
         raise DomainError("card_not_active", _l("这张卡已经停用了。"))
     card.status, card.ended_dt = "lost", utcnow()

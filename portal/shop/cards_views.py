@@ -30,7 +30,8 @@ def card_page(user_id: int):
 @policy.require_permission("cards.manage")
 def issue(user_id: int):
     user = user_in_scope_or_abort(current_user, user_id, "cards.manage")
-    ok, card = attempt(cards.issue, current_user, user)
+    ok, card = attempt(cards.issue, current_user, user,
+                       once=url_for("shop_cards.card_page", user_id=user.id))
     if ok:
         flash(_("已办理新卡 %(no)s，请打印交给居民。旧卡已停用。", no=card.card_no), "success")
     return redirect(url_for("shop_cards.card_page", user_id=user.id))

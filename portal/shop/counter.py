@@ -77,9 +77,12 @@ def request_key(value) -> str | None:
     return value if REQUEST_KEY_RE.match(value) else None
 
 
-def check_customer(shop: Shop, user) -> None:
+def check_customer(shop: Shop, user, clerk=None) -> None:
     """Who may buy here: an active account of this shop's community (each community has its
-    own supermarket, and its own residents' points pay for its goods)."""
+    own supermarket, and its own residents' points pay for its goods), never the clerk at
+    the counter themselves: another clerk serves them."""
+    policy.check_not_beneficiary(clerk, user.id, _l(
+        "不能给自己兑换，请让另一位超市管理员为您办理。"))
     if not user.is_active_account:
         raise DomainError("account_disabled", _l("这个账户已停用，不能兑换。"), 403)
     community = community_of(user.home_zone) if user.home_zone else None
@@ -105,6 +108,8 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     so it is never charged twice."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", shop.zone)
+    policy.check_not_beneficiary(clerk, user.id, _l(
+        "不能给自己兑换，请让另一位超市管理员为您办理。"))
     # One lock per resident for the whole sale: replays, monthly limits and the spend below
     # all read under it, so concurrent sales to one resident queue here.
     lock_account(user.id)
@@ -161,6 +166,8 @@ def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = N
     """Undo a sale within REDEMPTION_VOID_MINUTES: points back, stock back, exactly once."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", redemption.shop.zone)
+    policy.check_not_beneficiary(clerk, redemption.user_id, _l(
+        "不能撤销自己的兑换，请让另一位超市管理员办理。"))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("needs_reason", _l("请写明撤销原因。"), 400)

@@ -101,6 +101,10 @@ def identify(shop_id: int):
         user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
         if user is None:
             flash(_("没有找到这个手机号对应的居民。"), "error")
+        elif not policy.may_act_on(current_user, "counter_lookup", user):
+            # without a code, the clerk acts for the person: never for an equal or higher one
+            flash(_("按手机号查找只能为普通居民办理；工作人员请出示会员码。"), "error")
+            return _back(shop.id)
         else:
             how = "phone"
             audit.record(current_user, "counter.lookup", user,
@@ -108,7 +112,7 @@ def identify(shop_id: int):
             db.session.commit()
     if user is not None:
         try:
-            counter.check_customer(shop, user)
+            counter.check_customer(shop, user, clerk=current_user)
         except DomainError as error:
             flash(error.message, "error")
             return _back(shop.id)

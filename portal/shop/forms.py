@@ -7,7 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TimeFi
 from wtforms.validators import NumberRange, Optional
 
 from portal.accounts.forms import MultiCheckboxField
-from portal.forms import int_or_zero, max_length, options, required
+from portal.forms import int_or_zero, max_length, number_range, options, required
 from portal.shifts.recurring import WEEKDAYS
 
 NUMBER = {"inputmode": "numeric"}
@@ -45,6 +45,6 @@ class GoodForm(FlaskForm):
 
 
 class StockForm(FlaskForm):
-    quantity = IntegerField(_l("数量"), validators=[Optional(), NumberRange(0, 1_000_000)],
+    quantity = IntegerField(_l("数量"), validators=[Optional(), number_range(0, 1_000_000)],
                             render_kw=NUMBER)
     reason = StringField(_l("原因"), validators=[required(), max_length(200)])

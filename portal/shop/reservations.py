@@ -169,6 +169,7 @@ def cancel_for(clerk, reservation: Reservation, reason: str, *,
     reason the resident and the record see: points and stock come back, exactly once."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", reservation.shop.zone)
+    policy.check_action_on(clerk, "cancel_reservation_for", reservation.user)
     reason = (reason or "").strip()
     if not 2 <= len(reason) <= 100:
         raise DomainError("needs_reason", _l("请写明取消的原因（2 到 100 字）。"), 400)
@@ -211,6 +212,8 @@ def pick_up(clerk, reservation: Reservation, *, now: datetime | None = None) -> 
     now = now or utcnow()
     shop = reservation.shop
     policy.check(clerk, "shop.manage", shop.zone)
+    policy.check_not_beneficiary(clerk, reservation.user_id, _l(
+        "不能给自己交付预约的商品，请让另一位超市管理员办理。"))
     if not is_open(shop, now):
         raise DomainError("shop_closed", _l("积分超市现在不在开放时间，不能取货。"))
     reservation = _locked(reservation)

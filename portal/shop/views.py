@@ -216,7 +216,8 @@ def edit_good(shop_id: int, good_id: int | None):
 
         form.price.data = format_points(good.price_tenths)
     if form.validate_on_submit():
-        ok, saved = attempt(_save_good, shop, good, form)
+        ok, saved = attempt(_save_good, shop, good, form,
+                            once=url_for("shop_staff.goods", shop_id=shop.id))
         if ok:
             flash(_("商品已保存。"), "success")
             return redirect(url_for("shop_staff.goods", shop_id=shop.id))
@@ -229,14 +230,16 @@ def stock(good_id: int, action: str):
     good = _good(good_id)
     form = StockForm()
     quantity = form.quantity.data if form.quantity.data is not None else -1
+    back = url_for("shop_staff.goods", shop_id=good.shop_id)
     if action == "restock":
-        ok, _m = attempt(services.restock, current_user, good, quantity, form.reason.data or "")
+        ok, _m = attempt(services.restock, current_user, good, quantity, form.reason.data or "",
+                         once=back)
     else:
         ok, _m = attempt(services.stock_take, current_user, good, quantity,
-                         form.reason.data or "")
+                         form.reason.data or "", once=back)
     if ok:
         flash(_("库存已更新：%(name)s。", name=good.name), "success")
-    return redirect(url_for("shop_staff.goods", shop_id=good.shop_id))
+    return redirect(back)
 
 
 @staff.get("/<int:shop_id>/movements")

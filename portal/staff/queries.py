@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import policy
 from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.accounts.move_models import MoveRequest
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.zones.models import Zone
@@ -79,6 +80,12 @@ def dashboard_counts(viewer) -> dict[str, int]:
     pending = 0
     if policy.can(viewer, "party.verify"):
         pending = len(pending_party_declarations(viewer))
+    moves = 0
+    if policy.can(viewer, "users.confirm_move"):
+        moves = db.session.scalar(
+            select(func.count(MoveRequest.id)).join(Zone, Zone.id == MoveRequest.to_zone_id)
+            .where(MoveRequest.status == "pending",
+                   policy.zone_filter(viewer, "users.confirm_move", Zone.path))) or 0
     awards = 0
     if policy.can(viewer, "points.approve"):
         from portal.points.queries import pending_awards
@@ -97,5 +104,6 @@ def dashboard_counts(viewer) -> dict[str, int]:
             select(func.count(Wish.id), func.avg(Wish.rating)).join(Zone, Zone.id == Wish.zone_id)
             .where(Wish.status == "confirmed", in_wish_scope)).one()
     return {"residents": residents or 0, "pending_party": pending, "pending_awards": awards,
+            "pending_moves": moves,
             "pending_wishes": wishes, "fulfilled_wishes": fulfilled or 0,
             "wish_rating": round(float(rating), 1) if rating is not None else None}

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import policy
-from portal.accounts import services
-from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.accounts import moves, services
+from portal.accounts.models import ROLE_LABELS, PartyMembership, RoleGrant, User
+from portal.accounts.move_models import MoveRequest
 from portal.extensions import db
 from portal.forms import options
 from portal.staff import queries
@@ -70,6 +71,9 @@ def create_resident():
 def user_detail(user_id: int):
     user = _user_in_scope(user_id, "users.view")
     grant_form = GrantRoleForm()
+    grant_form.role.choices = options((role, label) for role, label in ROLE_LABELS.items()
+                                      if policy.is_superadmin(current_user)
+                                      or role in policy.GRANTABLE_BY_ADMIN)
     grant_form.zone.choices = options((z.id, label) for z, label in _grantable_zones())
     return render_template(
         "staff/user_detail.html", user=user, labels=zone_labels(),
@@ -150,10 +154,34 @@ def party_review(membership_id: int):
     form = ReviewForm()
     approve = request.form.get("decision") == "approve"
     ok, _m = attempt(services.review_party_membership, current_user, membership,
-                     approve=approve, note=form.note.data or "")
+                     approve=approve, note=form.note.data or "",
+                     once=url_for("staff.party_queue"))
     if ok:
         flash(_("已核验通过。") if approve else _("已退回。"), "success")
     return redirect(url_for("staff.party_queue"))
+
+
+@bp.get("/moves")
+@policy.require_permission("users.confirm_move")
+def move_queue():
+    """迁居确认: residents asking to move into the admin's community."""
+    return render_template("staff/moves.html", rows=moves.moves_to_decide(current_user),
+                           labels=zone_labels(), form=ReviewForm())
+
+
+@bp.post("/moves/<int:move_id>/decide")
+@policy.require_permission("users.confirm_move")
+def move_decide(move_id: int):
+    move = db.session.get(MoveRequest, move_id)
+    if move is None:
+        abort(404)
+    approve = request.form.get("decision") == "approve"
+    ok, _m = attempt(moves.decide_move, current_user, move, approve=approve,
+                     note=ReviewForm().note.data or "", once=url_for("staff.move_queue"))
+    if ok:
+        flash(_("已确认迁入，积分余额随居民转入本社区。") if approve
+              else _("已回复居民：不同意迁入。"), "success")
+    return redirect(url_for("staff.move_queue"))
 
 
 @bp.route("/party/posts", methods=["GET", "POST"])

@@ -137,7 +137,8 @@ def edit(team_id: int | None):
     if request.method == "GET" and team is not None and team.leader:
         form.leader_phone.data = team.leader.phone
     if form.validate_on_submit():
-        ok, saved = attempt(_save, team, form)
+        ok, saved = attempt(_save, team, form, once=lambda saved: url_for(
+            "teams.detail", team_id=saved.id))
         if ok:
             flash(_("队伍已保存。"), "success")
             return redirect(url_for("teams.detail", team_id=saved.id))

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
-from portal.forms import max_length, options, required
+from portal.forms import date_range, max_length, number_range, options, required
 
 
 class WishForm(FlaskForm):
@@ -19,10 +19,9 @@ class WishForm(FlaskForm):
     value_yuan = IntegerField(_l("估计价值（元）"), default=0, render_kw={"inputmode": "numeric"},
                               validators=[
                                   InputRequired(message=_l("请填写估计价值，服务类可填 0。")),
-                                  NumberRange(min=0, max=100000,
-                                              message=_l("请填 0 或以上的整数。"))])
+                                  number_range(0, 100_000)])
     deadline = DateField(_l("希望在哪天之前完成"),
-                         validators=[InputRequired(message=_l("请选择日期。"))])
+                         validators=[InputRequired(message=_l("请选择日期。")), date_range])
     photo = FileField(_l("照片（可不传）"),
                       description=_l("拍物品或需要修的地方即可，不用拍人脸。"))
     consent_name = BooleanField(_l("完成后，同意在公示栏显示我的姓氏（如 张**）"))

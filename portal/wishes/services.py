@@ -46,6 +46,15 @@ def is_staff_for(user, wish: Wish) -> bool:
     return policy.can(user, "wishes.review", wish.zone)
 
 
+def _poster_or_acting_for(actor, wish: Wish) -> None:
+    """The poster, or staff over the wish acting for them (never for an equal or higher)."""
+    if actor.id == wish.poster_id:
+        return
+    if not is_staff_for(actor, wish):
+        raise NotAllowed()
+    policy.check_action_on(actor, "act_for_wish", wish.poster)
+
+
 def _check_fields(title: str, description: str, kind: str, value_yuan, deadline, today: date):
     title, description = (title or "").strip(), (description or "").strip()
     if not 2 <= len(title) <= 40:
@@ -69,7 +78,7 @@ def post_wish(actor, poster: User, *, title: str, description: str, kind: str, v
     """A resident posts their own wish, or staff post one for them after a home visit."""
     now = now or utcnow()
     if actor.id != poster.id:
-        policy.check(actor, "wishes.review", poster.home_zone)
+        policy.check_action_on(actor, "post_wish_for", poster)
     if poster.home_zone is None:
         raise DomainError("no_home", _l("请先在“我的”里填写居住的小区或楼栋。"), 400)
     title, description = _check_fields(title, description, kind, value_yuan, deadline,
@@ -94,8 +103,7 @@ def edit_wish(actor, wish: Wish, *, title: str, description: str, kind: str, val
               now: datetime | None = None) -> Wish:
     """Change a wish still under review, or a rejected one, which goes back for review."""
     now = now or utcnow()
-    if actor.id != wish.poster_id and not is_staff_for(actor, wish):
-        raise NotAllowed()
+    _poster_or_acting_for(actor, wish)
     was = wish.status
     if was not in ("pending", "rejected"):
         raise DomainError("not_editable", _l("心愿已经发布，不能再修改；可以撤回后重新发布。"))
@@ -128,6 +136,8 @@ def review(actor, wish: Wish, *, approve: bool, note: str = "",
     """Staff publish a wish to the wall, or send it back to the poster with a reason."""
     now = now or utcnow()
     policy.check(actor, "wishes.review", wish.zone)
+    policy.check_not_beneficiary(actor, wish.poster_id, _l(
+        "不能审核自己的心愿，请让另一位工作人员审核。"))
     note = (note or "").strip()
     if not approve and not note:
         raise DomainError("needs_reason", _l("退回时请写明原因，发布人会看到。"), 400)
@@ -149,8 +159,7 @@ def review(actor, wish: Wish, *, approve: bool, note: str = "",
 
 def withdraw(actor, wish: Wish, reason: str = "") -> Wish:
     """The poster (or staff for them) takes back a wish that is not yet fulfilled."""
-    if actor.id != wish.poster_id and not is_staff_for(actor, wish):
-        raise NotAllowed()
+    _poster_or_acting_for(actor, wish)
     if not _move(wish, ("pending", "rejected", "published", "claimed"), "withdrawn"):
         raise DomainError("not_withdrawable", _l("心愿已经完成或已撤回，不能撤回。"))
     claimer_id = wish.claimer_id  # read after the move: a claim that landed just before counts
@@ -165,8 +174,7 @@ def withdraw(actor, wish: Wish, reason: str = "") -> Wish:
 def set_consent(actor, wish: Wish, *, consent_name: bool, consent_photo: bool) -> Wish:
     """The poster (or staff for them) changes what the publicity page may show, at any time:
     consent given when posting can be taken back after the wish is fulfilled."""
-    if actor.id != wish.poster_id and not is_staff_for(actor, wish):
-        raise NotAllowed()
+    _poster_or_acting_for(actor, wish)
     consent_name, consent_photo = bool(consent_name), bool(consent_photo)
     if (wish.consent_name, wish.consent_photo) == (consent_name, consent_photo):
         return wish
@@ -352,8 +360,7 @@ def fulfil(member, wish: Wish, note: str, photos: list[str] | None = None, *,
 
 
 def _poster_or_staff(actor, wish: Wish) -> None:
-    if actor.id != wish.poster_id and not is_staff_for(actor, wish):
-        raise NotAllowed()
+    _poster_or_acting_for(actor, wish)
     if actor.id == wish.claimer_id:  # a staff member who claimed it cannot sign off their own
         raise DomainError("own_claim", _l(
             "不能确认或退回自己认领的心愿，请由发布人或其他工作人员处理。"), 403)

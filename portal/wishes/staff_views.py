@@ -18,6 +18,7 @@ from portal.wishes import queries, services
 from portal.wishes.forms import OnBehalfForm
 from portal.wishes.models import STATUSES, Wish
 from portal.wishes.views import _photo_name, _quarter, records_csv, with_cap
+from portal.wishes.views import detail_url as _detail_url
 
 bp = Blueprint("wishes_staff", __name__)
 
@@ -40,7 +41,7 @@ def review(wish_id: int):
         abort(404)
     approve = request.form.get("decision") == "approve"
     ok, _w = attempt(services.review, current_user, wish, approve=approve,
-                     note=request.form.get("note", ""))
+                     note=request.form.get("note", ""), once=url_for("wishes_staff.queue"))
     if ok:
         flash(_("已发布到心愿墙。") if approve else _("已退回，发布人会看到原因。"), "success")
     return redirect(url_for("wishes_staff.queue"))
@@ -63,7 +64,7 @@ def _post_for(form: OnBehalfForm):
 def new():
     form = with_cap(OnBehalfForm())
     if form.validate_on_submit():
-        ok, wish = attempt(_post_for, form)
+        ok, wish = attempt(_post_for, form, once=_detail_url)
         if ok:
             flash(_("已代居民提交心愿，审核后发布。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))

@@ -56,12 +56,16 @@ def _post(form):
                               consent_photo=form.consent_photo.data, photo=_photo_name(form))
 
 
+def detail_url(wish) -> str:
+    return url_for("wishes.detail", wish_id=wish.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     form = with_cap(WishForm())
     if form.validate_on_submit():
-        ok, wish = attempt(_post, form)
+        ok, wish = attempt(_post, form, once=detail_url)
         if ok:
             flash(_("心愿已提交，社区审核后会出现在心愿墙上。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.extensions import db
+from tests.conftest import once
 
 
 def users():
@@ -126,15 +127,17 @@ def test_wrong_current_password_changes_nothing(client, auth, make_user):
 def test_profile_update(client, auth, make_user, tree):
     user = make_user()
     auth.login(user)
-    client.post("/me", data={"name": "王秀英", "home_zone": tree.dongmei_building.id})
+    client.post("/me", data={"name": "王秀英", "home_zone": tree.xinan_grid.id})
     db.session.expire_all()
-    assert db.session.get(User, user.id).home_zone_id == tree.dongmei_building.id
+    user = db.session.get(User, user.id)
+    assert (user.name, user.home_zone_id) == ("王秀英", tree.xinan_grid.id)
 
 
 def test_party_declaration_page(client, auth, make_user):
     user = make_user()
     auth.login(user)
-    response = client.post("/me/party", data={"work_unit": "东川区税务局", "branch": "第二党支部",
+    response = client.post("/me/party", data={**once(), "work_unit": "东川区税务局",
+                                              "branch": "第二党支部",
                                               "service_posts": ["政策宣传", "助老助残"]})
     assert response.status_code == 302
     page = client.get("/me/party").get_data(as_text=True)

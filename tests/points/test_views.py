@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.points import awards, hours, ledger
 from portal.points.award_models import Award, Objection
 from portal.points.rules import seed_default_rules
+from tests.conftest import once
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_award_form_with_photo_then_photo_is_private(app, client, auth, make_use
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     resident = make_user()
     auth.login(coordinator)
-    response = client.post("/staff/points/awards/new", data={
+    response = client.post("/staff/points/awards/new", data={**once(),
         "phone": resident.phone, "rule": "0", "points": "2", "reason": "帮独居老人买药",
         "evidence_note": "", "photo": (io.BytesIO(_jpeg()), "scene.jpg")},
         content_type="multipart/form-data")
@@ -120,7 +121,7 @@ def test_bad_award_input_gets_chinese_message_and_changes_nothing(client, auth, 
     resident = make_user()
     auth.login(coordinator)
     form = {"phone": resident.phone, "rule": "0", **data}
-    response = client.post("/staff/points/awards/new", data=form)
+    response = client.post("/staff/points/awards/new", data={**form, **once()})
     if message is None:  # a tampered rule id is treated as "custom": still a valid award
         assert response.status_code == 302
         return
@@ -134,7 +135,7 @@ def test_non_image_upload_is_refused(app, client, auth, make_user, coordinator, 
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     resident = make_user()
     auth.login(coordinator)
-    response = client.post("/staff/points/awards/new", data={
+    response = client.post("/staff/points/awards/new", data={**once(),
         "phone": resident.phone, "rule": "0", "points": "2", "reason": "好事",
         "evidence_note": "", "photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "x.jpg")},
         content_type="multipart/form-data")
@@ -146,17 +147,17 @@ def test_two_person_approval_through_the_pages(client, auth, make_user, tree, co
     admin = make_user("admin", zone=tree.xinan)
     resident = make_user()
     auth.login(coordinator)
-    client.post("/staff/points/awards/new", data={
+    client.post("/staff/points/awards/new", data={**once(),
         "phone": resident.phone, "rule": "0", "points": "8", "reason": "扑灭楼道火情",
         "evidence_note": "消防站证明"})
     pending = db.session.scalar(select(Award))
     assert pending.status == "pending" and ledger.balance_of(resident.id) == 0
     assert client.post(f"/staff/points/awards/{pending.id}/decide",
-                       data={"decision": "approve"}).status_code == 403
+                       data={**once(), "decision": "approve"}).status_code == 403
     auth.logout()
     auth.login(admin)
     assert "扑灭楼道火情" in client.get("/staff/points/approvals").get_data(as_text=True)
-    client.post(f"/staff/points/awards/{pending.id}/decide", data={"decision": "approve"})
+    client.post(f"/staff/points/awards/{pending.id}/decide", data={**once(), "decision": "approve"})
     db.session.rollback()
     assert ledger.balance_of(resident.id) == 80
 

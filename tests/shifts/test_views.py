@@ -9,6 +9,7 @@ from portal.extensions import db
 from portal.shifts import signups
 from portal.shifts.models import SignUp
 from portal.types import utcnow
+from tests.conftest import once
 
 
 def test_shift_list_shows_free_places_to_anyone(client, make_user, make_shift):
@@ -165,7 +166,7 @@ def test_coordinator_of_another_community_cannot_open_the_roster(client, auth, m
 
 def test_coordinator_creates_an_activity_and_a_shift_by_form(client, auth, coordinator, tree):
     auth.login(coordinator)
-    response = client.post("/staff/shifts/activities/new", data={
+    response = client.post("/staff/shifts/activities/new", data={**once(),
         "title": "锦绣花园垃圾分类督导", "description": "桶边督导", "zone": tree.xinan.id,
         "team": 0, "points_rule": 0, "signup_window_days": 14, "cancel_cutoff_hours": 3,
         "credit_on": "confirmation"})
@@ -173,7 +174,7 @@ def test_coordinator_creates_an_activity_and_a_shift_by_form(client, auth, coord
     activity_url = response.headers["Location"]
     activity_id = int(activity_url.rstrip("/").split("/")[-1])
     day = (local(utcnow()) + timedelta(days=3)).date().isoformat()
-    response = client.post(f"/staff/shifts/activities/{activity_id}/shifts/new", data={
+    response = client.post(f"/staff/shifts/activities/{activity_id}/shifts/new", data={**once(),
         "day": day, "start": "07:00", "end": "09:00", "capacity": "", "zone": tree.xinan_grid.id,
         "place": "5栋垃圾房", "team": 0, "points_rule": 0,
         "posts-0-name": "桶边督导", "posts-0-capacity": "2",
@@ -190,7 +191,7 @@ def test_coordinator_creates_an_activity_and_a_shift_by_form(client, auth, coord
 
 def test_shift_form_with_bad_times_shows_a_message(client, auth, coordinator, activity, tree):
     auth.login(coordinator)
-    response = client.post(f"/staff/shifts/activities/{activity.id}/shifts/new", data={
+    response = client.post(f"/staff/shifts/activities/{activity.id}/shifts/new", data={**once(),
         "day": "2099-01-01", "start": "11:00", "end": "07:00", "capacity": "5",
         "zone": tree.xinan_grid.id})
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.shop import cards
 from portal.shop.models import MemberCard
+from tests.conftest import once
 from tests.shifts.test_signups import code_of
 
 
@@ -67,7 +68,7 @@ def test_the_counter_identifies_by_card_and_refuses_a_lost_one(client, auth, cle
 def test_card_pages(client, auth, clerk, make_user):
     resident = make_user(name="赵桂兰")
     auth.login(clerk)
-    client.post(f"/staff/cards/{resident.id}/issue")
+    client.post(f"/staff/cards/{resident.id}/issue", data=once())
     card = db.session.scalar(select(MemberCard))
     html = client.get(f"/staff/cards/card/{card.id}/print").get_data(as_text=True)
     assert "赵**" in html and card.card_no[:4] in html and resident.phone not in html

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.points import ledger
 from portal.shop.models import Good
+from tests.conftest import once
 
 
 def jpeg_bytes(size=(900, 600)) -> io.BytesIO:
@@ -53,7 +54,7 @@ def test_catalogue_query_count_does_not_grow(client, auth, make_user, make_good,
 
 def test_clerk_adds_a_good_with_a_photo_and_moves_stock(app, client, auth, clerk, shop):
     auth.login(clerk)
-    response = client.post(f"/staff/shop/{shop.id}/goods/new", data={
+    response = client.post(f"/staff/shop/{shop.id}/goods/new", data={**once(),
         "name": "云南白药牙膏 120g", "category": "日化", "price": "5", "monthly_limit": "2",
         "barcode": "6901234567892", "low_stock": "5", "is_active": "y",
         "photo": (jpeg_bytes(), "toothpaste.jpg")}, content_type="multipart/form-data")
@@ -63,9 +64,9 @@ def test_clerk_adds_a_good_with_a_photo_and_moves_stock(app, client, auth, clerk
     assert (folder / good.photo).is_file() and (folder / f"t_{good.photo}").is_file()
     with Image.open(folder / f"t_{good.photo}") as thumb:
         assert max(thumb.size) <= 320
-    client.post(f"/staff/shop/goods/{good.id}/restock", data={"quantity": "20",
+    client.post(f"/staff/shop/goods/{good.id}/restock", data={**once(), "quantity": "20",
                                                             "reason": "社区采购入库"})
-    client.post(f"/staff/shop/goods/{good.id}/stocktake", data={"quantity": "18",
+    client.post(f"/staff/shop/goods/{good.id}/stocktake", data={**once(), "quantity": "18",
                                                               "reason": "月底盘点"})
     db.session.refresh(good)
     assert good.stock == 18
@@ -81,7 +82,7 @@ def test_bad_stock_input_changes_nothing(client, auth, clerk, make_good):
     good = make_good(stock=5)
     auth.login(clerk)
     html = client.post(f"/staff/shop/goods/{good.id}/restock",
-                       data={"quantity": "abc", "reason": ""},
+                       data={**once(), "quantity": "abc", "reason": ""},
                        follow_redirects=True).get_data(as_text=True)
     assert "数量请填" in html or "请写明原因" in html
     db.session.refresh(good)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import PartyMembership, User
 from portal.extensions import db
+from tests.conftest import once
 
 
 def _count_page(client, count_queries, url):
@@ -49,9 +50,10 @@ def test_admin_verifies_party_member_from_the_queue(client, auth, make_user, tre
     membership_id = db.session.scalar(select(PartyMembership.id)
                                       .where(PartyMembership.user_id == member.id))
     response = client.post(f"/staff/party/{membership_id}/review",
-                           data={"decision": "reject", "note": ""}, follow_redirects=True)
+                           data={**once(), "decision": "reject", "note": ""},
+                           follow_redirects=True)
     assert "退回时请写明原因" in response.get_data(as_text=True)
-    client.post(f"/staff/party/{membership_id}/review", data={"decision": "approve"})
+    client.post(f"/staff/party/{membership_id}/review", data={**once(), "decision": "approve"})
     db.session.expire_all()
     assert db.session.get(User, member.id).is_verified_party_member
 

@@ -13,6 +13,7 @@ from portal.points import hours
 from portal.types import utcnow
 from portal.wishes import services
 from portal.wishes.models import Wish
+from tests.conftest import once
 from tests.shop.test_views import jpeg_bytes
 
 
@@ -26,7 +27,8 @@ def _form(**changes):
 
 def test_the_whole_path_by_form(client, auth, poster, member, coordinator):
     auth.login(poster)
-    response = client.post("/wishes/new", data={**_form(), "photo": (jpeg_bytes(), "chair.jpg")},
+    response = client.post("/wishes/new",
+                           data={**once(), **_form(), "photo": (jpeg_bytes(), "chair.jpg")},
                            content_type="multipart/form-data")
     wish = db.session.scalar(select(Wish))
     assert response.headers["Location"].endswith(f"/wishes/{wish.id}")
@@ -35,7 +37,7 @@ def test_the_whole_path_by_form(client, auth, poster, member, coordinator):
 
     auth.login(coordinator)
     assert "想要一辆轮椅" in client.get("/staff/wishes/").get_data(as_text=True)
-    client.post(f"/staff/wishes/{wish.id}/review", data={"decision": "approve"})
+    client.post(f"/staff/wishes/{wish.id}/review", data={**once(), "decision": "approve"})
     auth.logout()
 
     auth.login(member)
@@ -112,10 +114,10 @@ def test_bad_input_changes_nothing(client, auth, poster):
     for change in ({"title": ""}, {"value_yuan": "9999"}, {"value_yuan": "abc"},
                    {"deadline": "2020-01-01"}, {"deadline": "not-a-date"}, {"kind": "cash"},
                    {"title": "x" * 5000}):
-        response = client.post("/wishes/new", data=_form(**change))
+        response = client.post("/wishes/new", data={**_form(**change), **once()})
         assert response.status_code == 200
-    bad_photo = client.post("/wishes/new", data={**_form(), "photo": (io.BytesIO(b"<?php"),
-                                                                       "x.jpg")},
+    bad_photo = client.post("/wishes/new", data={**once(), **_form(),
+                                                 "photo": (io.BytesIO(b"<?php"), "x.jpg")},
                             content_type="multipart/form-data", follow_redirects=True)
     assert "请上传照片" in bad_photo.get_data(as_text=True)
     assert db.session.scalar(select(Wish)) is None
@@ -175,7 +177,7 @@ def test_admins_edit_the_service_posts(client, auth, make_user, tree):
     auth.login(resident)
     form = client.get("/me/party").get_data(as_text=True)
     assert "垃圾分类督导" in form and "法律服务" not in form
-    client.post("/me/party", data={"work_unit": "东川区税务局", "branch": "第二党支部",
+    client.post("/me/party", data={**once(), "work_unit": "东川区税务局", "branch": "第二党支部",
                                    "service_posts": ["垃圾分类督导"]})
     membership = db.session.scalar(select(PartyMembership).where(
         PartyMembership.user_id == resident.id))
