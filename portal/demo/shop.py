@@ -6,11 +6,11 @@ from datetime import time
 
 from sqlalchemy import select
 
-from portal.accounts.models import User
+from portal.demo import lookup
 from portal.extensions import db
-from portal.shop import services
+from portal.points import ledger
+from portal.shop import cards, reservations, services
 from portal.shop.models import Shop
-from portal.zones.models import Zone
 
 #: (name, category, points, stock, monthly limit, EAN-13)
 GOODS = [
@@ -24,17 +24,15 @@ GOODS = [
 
 
 def seed_shop() -> None:
-    zone = db.session.scalar(select(Zone).where(Zone.code == "DC-XA"))
+    zone = lookup.zone("DC-XA")
     if db.session.scalar(select(Shop.id).where(Shop.zone_id == zone.id)):
         return
-    admin = db.session.scalar(select(User).where(User.phone == "13900000005"))
-    clerk = db.session.scalar(select(User).where(User.phone == "13900000004"))
+    admin = lookup.user("13900000005")
+    clerk = lookup.user("13900000004")
     shop = services.save_shop(admin, None, zone=zone, name="新安路社区积分超市",
                               open_days=[1, 4], open_time=time(9), close_time=time(11, 30),
                               address="社区党群服务中心一楼")
-    from portal.shop import cards
-
-    elderly = db.session.scalar(select(User).where(User.phone == "13900000011"))
+    elderly = lookup.user("13900000011")
     cards.issue(clerk, elderly)  # 赵桂兰 has no smartphone: a printed card
     goods = {}
     for name, category, price, stock, limit, barcode in GOODS:
@@ -42,11 +40,8 @@ def seed_shop() -> None:
                                   monthly_limit=limit, barcode=barcode or "", low_stock=5)
         services.restock(clerk, good, stock, "首批采购入库")
         goods[name] = good
-    from portal.points import ledger
-    from portal.shop import reservations
-
     # 王秀英 reserved tissues online; her pickup code waits on 积分超市 → 我的预约
-    resident = db.session.scalar(select(User).where(User.phone == "13900000001"))
+    resident = lookup.user("13900000001")
     tissues = goods["维达抽纸 3 包"]
     if ledger.balance_of(resident.id) >= tissues.price_tenths:
         reservations.reserve(resident, tissues, 1)

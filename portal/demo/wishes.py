@@ -7,24 +7,20 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.models import User
 from portal.clock import local_today
+from portal.demo import lookup
 from portal.extensions import db
 from portal.types import utcnow
 from portal.wishes import services
 from portal.wishes.models import Wish
 
 
-def _user(phone: str) -> User:
-    return db.session.scalar(select(User).where(User.phone == phone))
-
-
 def seed_wishes() -> None:
     if db.session.scalar(select(Wish.id).limit(1)) is not None:
         return
     today = local_today(utcnow())
-    coordinator, member = _user("13900000003"), _user("13900000002")
-    elderly, resident, liu, wu = (_user(p) for p in ("13900000011", "13900000001",
+    coordinator, member = lookup.user("13900000003"), lookup.user("13900000002")
+    elderly, resident, liu, wu = (lookup.user(p) for p in ("13900000011", "13900000001",
                                                      "13900000012", "13900000014"))
 
     def wish(actor, poster, title, kind, value, days, description, **consent):

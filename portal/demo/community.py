@@ -1,12 +1,19 @@
-"""Demo data: 东川街道 with 新安路社区 and 东梅社区, from the seed documents. Idempotent."""
+"""The demo street's people: zones, residents, staff roles, party members, points, a move."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from portal.accounts import moves
 from portal.accounts.models import PartyMembership, RoleGrant, User
+from portal.accounts.move_models import MoveRequest
+from portal.demo import lookup
 from portal.extensions import db
+from portal.points import awards, hours, ledger
+from portal.points.award_models import Award
+from portal.points.models import PointsRule
+from portal.points.rules import seed_default_rules
 from portal.types import utcnow
 from portal.zones.models import Zone
 
@@ -64,19 +71,14 @@ PARTY = [
 ]
 
 
-def _zone(code: str) -> Zone | None:
-    return db.session.scalar(select(Zone).where(Zone.code == code))
 
 
-def _user(phone: str) -> User | None:
-    return db.session.scalar(select(User).where(User.phone == phone))
-
-
-def seed_demo() -> list[tuple[str, str, str]]:
-    """Create whatever part of the demo community is missing. Returns the printed logins."""
+def seed_community() -> User:
+    """The street's zones, its people, their roles and party records, where missing.
+    Returns the community admin (张丽), who stands behind the other seeders' staff acts."""
     for code, name, kind, parent_code in ZONES:
-        if _zone(code) is None:
-            parent = _zone(parent_code) if parent_code else None
+        if lookup.zone(code) is None:
+            parent = lookup.zone(parent_code) if parent_code else None
             zone = Zone(code=code, name=name, kind=kind, parent=parent)
             db.session.add(zone)
             db.session.flush()
@@ -84,26 +86,26 @@ def seed_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
 
     password_hash = generate_password_hash(DEMO_PASSWORD)
-    admin = _user("13900000005")
+    admin = lookup.user("13900000005")
     for phone, name, zone_code, _label in USERS:
-        if _user(phone) is None:
-            db.session.add(User(phone=phone, name=name, home_zone=_zone(zone_code),
+        if lookup.user(phone) is None:
+            db.session.add(User(phone=phone, name=name, home_zone=lookup.zone(zone_code),
                                 password_hash=password_hash))
             db.session.flush()
-    admin = _user("13900000005")
-    elderly = _user("13900000011")
+    admin = lookup.user("13900000005")
+    elderly = lookup.user("13900000011")
     if elderly.created_by_id is None:  # 赵桂兰 has no smartphone; 张丽 opened her account
         elderly.created_by_id = admin.id
 
     for phone, role, zone_code in GRANTS:
-        user = _user(phone)
-        zone = _zone(zone_code) if zone_code else None
+        user = lookup.user(phone)
+        zone = lookup.zone(zone_code) if zone_code else None
         if not any(g.role == role and g.zone_id == (zone.id if zone else None)
                    for g in user.grants):
             db.session.add(RoleGrant(user=user, role=role, zone=zone))
 
     for phone, unit, branch, skills, posts, status in PARTY:
-        user = _user(phone)
+        user = lookup.user(phone)
         if user.party is None:
             db.session.add(PartyMembership(
                 user=user, work_unit=unit, branch=branch, skills=skills, service_posts=posts,
@@ -112,28 +114,19 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 reviewed_dt=utcnow() if status == "verified" else None,
             ))
     db.session.flush()
-    _seed_points(admin)
-    from portal.demo_shifts import seed_shifts
+    return admin
 
-    seed_shifts()
-    from portal.demo_shop import seed_shop
 
-    seed_shop()
-    from portal.demo_wishes import seed_wishes
-
-    seed_wishes()
-    _seed_move()
+def logins() -> list[tuple[str, str, str]]:
+    """(role label, phone, name) of the demo logins `flask seed-demo` prints."""
     return [(label, phone, name) for phone, name, _z, label in USERS if label]
 
 
-def _seed_move() -> None:
+def seed_move() -> None:
     """郑晓东 of 东梅 is moving into 新安小区1栋: his request waits at 张丽's 迁居确认."""
-    from portal.accounts import moves
-    from portal.accounts.move_models import MoveRequest
-
-    mover = _user("13900000015")
+    mover = lookup.user("13900000015")
     if db.session.scalar(select(MoveRequest.id).where(MoveRequest.user_id == mover.id)) is None:
-        moves.request_move(mover, _zone("DC-XA-02-01"))
+        moves.request_move(mover, lookup.zone("DC-XA-02-01"))
 
 
 #: (recipient phone, rule code or None, points, reason, evidence)
@@ -162,16 +155,11 @@ CARRIED_POINTS = [
 ]
 
 
-def _seed_points(admin) -> None:
-    from portal.points import awards, hours
-    from portal.points.award_models import Award
-    from portal.points.models import PointsRule
-    from portal.points.rules import seed_default_rules
-
+def seed_points(admin) -> None:
     seed_default_rules()
-    coordinator = _user("13900000003")
+    coordinator = lookup.user("13900000003")
     for phone, code, points, reason, evidence in AWARDS:
-        recipient = _user(phone)
+        recipient = lookup.user(phone)
         if db.session.scalar(select(Award.id).where(Award.recipient_id == recipient.id,
                                                     Award.reason == reason)) is not None:
             continue
@@ -180,13 +168,11 @@ def _seed_points(admin) -> None:
         awards.record_award(coordinator, recipient, rule=rule, points=points or "",
                             reason=reason, evidence_note=evidence)
     for phone, minutes, memo in HOURS:
-        user = _user(phone)
+        user = lookup.user(phone)
         hours.credit_hours(user.id, minutes, source_type="import", source_id=user.id, memo=memo)
-    from portal.points import ledger
-
     for phone, tenths, memo in CARRIED_POINTS:  # keyed by user: a rerun posts nothing new
-        user = _user(phone)
+        user = lookup.user(phone)
         ledger.earn(user.id, tenths, source_type="import", source_id=user.id, memo=memo)
     for phone in ("13900000002", "13900000003"):
-        _user(phone).is_on_leaderboard = True
+        lookup.user(phone).is_on_leaderboard = True
     db.session.flush()

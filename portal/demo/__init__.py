@@ -1,0 +1,35 @@
+"""Demo data (`flask seed-demo`): 东川街道 with 新安路社区 and 东梅社区, from the seed documents.
+
+Idempotent: each seeder creates only what is missing, so a second run changes nothing.
+- `community`: zones, people, staff roles, party members, points, a pending move;
+- `shifts`: 七色花志愿服务队, the Saturday market duty at 桥头市场 and other activities;
+- `shop`: the points supermarket, with rice, oil and the daily things;
+- `wishes`: micro-wishes at each step of their life;
+- `lookup`: finding a seeded row by its zone code or phone.
+"""
+
+from __future__ import annotations
+
+from portal.demo.community import (
+    DEMO_PASSWORD,
+    logins,
+    seed_community,
+    seed_move,
+    seed_points,
+)
+from portal.demo.shifts import seed_shifts
+from portal.demo.shop import seed_shop
+from portal.demo.wishes import seed_wishes
+
+__all__ = ["DEMO_PASSWORD", "seed_demo"]
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create whatever part of the demo community is missing. Returns the printed logins."""
+    admin = seed_community()
+    seed_points(admin)
+    seed_shifts()
+    seed_shop()
+    seed_wishes()
+    seed_move()
+    return logins()
