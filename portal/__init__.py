@@ -6,8 +6,37 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from config import INSTANCE_PATH, config_from_env
+from portal import models  # noqa: F401  (every model registered before Alembic looks)
+from portal.accounts.loader import load_user
+from portal.accounts.views import bp as accounts_bp
+from portal.checkin.staff_views import bp as checkin_staff_bp
+from portal.checkin.views import bp as checkin_bp
+from portal.cli import register_cli
+from portal.errors import register_errorhandlers
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.inbox.views import bp as inbox_bp
+from portal.main.views import bp as main_bp
+from portal.points.staff_views import bp as points_staff_bp
+from portal.points.views import bp as points_bp
+from portal.shifts.calendar_views import bp as calendar_bp
+from portal.shifts.staff_views import bp as shifts_staff_bp
+from portal.shifts.views import bp as shifts_bp
+from portal.shop.cards_views import bp as shop_cards_bp
+from portal.shop.counter_views import bp as shop_counter_bp
+from portal.shop.views import bp as shop_bp
+from portal.shop.views import staff as shop_staff_bp
+from portal.sqlite import enable_sqlite_pragmas
+from portal.staff.views import bp as staff_bp
+from portal.teams.views import bp as teams_bp
+from portal.web.locale import select_locale
+from portal.web.params import BoundedIntConverter
+from portal.web.register import register_web
+from portal.wishes.staff_views import bp as wishes_staff_bp
+from portal.wishes.views import bp as wishes_bp
+from portal.zones.views import bp as zones_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,9 +56,6 @@ def create_app(config=None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from portal.errors import register_errorhandlers
-    from portal.web import BoundedIntConverter, register_web
-
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
@@ -40,20 +66,13 @@ def create_app(config=None) -> Flask:
     @app.teardown_request
     def _discard_uncommitted(_exc):
         # A request never leaks half-done work: what a view did not commit is rolled back here.
-        from portal.extensions import db
-
         db.session.rollback()
 
-    register_commands(app)
+    register_cli(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import models  # noqa: F401  (every model registered before Alembic looks)
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from portal.sqlite import enable_sqlite_pragmas
-    from portal.web import select_locale
-
     db.init_app(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
@@ -61,65 +80,27 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_timezone=app.config["TIMEZONE"])
-    from portal.i18n import install_fast_gettext
-
-    install_fast_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("请先登录。")
-
-    from portal.accounts.loader import load_user
-
     login_manager.user_loader(load_user)
 
 
+#: (blueprint, URL prefix): each domain's resident pages, then its staff pages
+BLUEPRINTS = [
+    (main_bp, None), (accounts_bp, None), (staff_bp, "/staff"), (zones_bp, "/staff/zones"),
+    (points_bp, "/points"), (points_staff_bp, "/staff/points"),
+    (shifts_bp, "/shifts"), (shifts_staff_bp, "/staff/shifts"), (calendar_bp, None),
+    (teams_bp, "/teams"), (inbox_bp, "/inbox"),
+    (checkin_bp, None), (checkin_staff_bp, "/staff/checkin"),
+    (shop_bp, "/shop"), (shop_staff_bp, "/staff/shop"), (shop_counter_bp, "/staff/shop"),
+    (shop_cards_bp, "/staff/cards"),
+    (wishes_bp, "/wishes"), (wishes_staff_bp, "/staff/wishes"),
+]
+
+
 def register_blueprints(app: Flask) -> None:
-    from portal.accounts.views import bp as accounts_bp
-    from portal.checkin.staff_views import bp as checkin_staff_bp
-    from portal.checkin.views import bp as checkin_bp
-    from portal.inbox.views import bp as inbox_bp
-    from portal.main.views import bp as main_bp
-    from portal.points.staff_views import bp as points_staff_bp
-    from portal.points.views import bp as points_bp
-    from portal.shifts.calendar_views import bp as calendar_bp
-    from portal.shifts.staff_views import bp as shifts_staff_bp
-    from portal.shifts.views import bp as shifts_bp
-    from portal.shop.cards_views import bp as shop_cards_bp
-    from portal.shop.counter_views import bp as shop_counter_bp
-    from portal.shop.views import bp as shop_bp
-    from portal.shop.views import staff as shop_staff_bp
-    from portal.staff.views import bp as staff_bp
-    from portal.teams.views import bp as teams_bp
-    from portal.wishes.staff_views import bp as wishes_staff_bp
-    from portal.wishes.views import bp as wishes_bp
-    from portal.zones.views import bp as zones_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(zones_bp, url_prefix="/staff/zones")
-    app.register_blueprint(points_bp, url_prefix="/points")
-    app.register_blueprint(points_staff_bp, url_prefix="/staff/points")
-    app.register_blueprint(shifts_bp, url_prefix="/shifts")
-    app.register_blueprint(shifts_staff_bp, url_prefix="/staff/shifts")
-    app.register_blueprint(calendar_bp)
-    app.register_blueprint(teams_bp, url_prefix="/teams")
-    app.register_blueprint(inbox_bp, url_prefix="/inbox")
-    app.register_blueprint(checkin_bp)
-    app.register_blueprint(checkin_staff_bp, url_prefix="/staff/checkin")
-    app.register_blueprint(shop_bp, url_prefix="/shop")
-    app.register_blueprint(shop_staff_bp, url_prefix="/staff/shop")
-    app.register_blueprint(shop_counter_bp, url_prefix="/staff/shop")
-    app.register_blueprint(shop_cards_bp, url_prefix="/staff/cards")
-    app.register_blueprint(wishes_bp, url_prefix="/wishes")
-    app.register_blueprint(wishes_staff_bp, url_prefix="/staff/wishes")
-
-
-def register_commands(app: Flask) -> None:
-    from portal.cli import register_cli
-
-    register_cli(app)
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix)

@@ -4,17 +4,28 @@ release-stale-claims)."""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 from flask import Flask
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
+from portal.accounts.models import RoleGrant, User
+from portal.accounts.services import PHONE_RE, normalise_phone
 from portal.demo import DEMO_PASSWORD, seed_demo
+from portal.extensions import db
+from portal.i18n import compile_catalogs
+from portal.points.amounts import format_points
+from portal.points.ledger import verify_balances
+from portal.shop.services import verify_stock
+from portal.zones.models import Zone
 
 
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo community (idempotent: safe to run again)."""
-        from portal.extensions import db
 
         logins = seed_demo()
         db.session.commit()
@@ -30,10 +41,6 @@ def register_cli(app: Flask) -> None:
     @ledger_group.command("verify")
     def ledger_verify_command():
         """Recompute every balance from its entries; exit 1 and name any mismatch."""
-        from portal.accounts.models import User
-        from portal.extensions import db
-        from portal.points.amounts import format_points
-        from portal.points.ledger import verify_balances
 
         mismatches = verify_balances()
         for user_id, cached, computed in mismatches:
@@ -48,9 +55,7 @@ def register_cli(app: Flask) -> None:
         """A cron command: run `module:function`, commit once, say how many rows it touched."""
 
         def command():
-            import importlib
 
-            from portal.extensions import db
 
             module, _sep, function = job.partition(":")
             count = getattr(importlib.import_module(module), function)()
@@ -81,7 +86,6 @@ def register_cli(app: Flask) -> None:
     @shop_group.command("verify")
     def shop_verify_command():
         """Check every good's stock equals the sum of its movements; exit 1 on a mismatch."""
-        from portal.shop.services import verify_stock
 
         mismatches = verify_stock()
         for good_id, name, cached, computed in mismatches:
@@ -94,7 +98,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("compile-translations")
     def compile_translations_command():
         """Compile translations/*/LC_MESSAGES/messages.po into .mo files."""
-        from portal.i18n import compile_catalogs
 
         for path in compile_catalogs(force=True):
             click.echo(f"compiled {path}")
@@ -108,13 +111,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--street-name", default="街道", show_default=True)
     def create_admin_command(phone, name, password, street_code, street_name):
         """Create a superadmin (the first account of a new installation)."""
-        from sqlalchemy import select
-        from werkzeug.security import generate_password_hash
 
-        from portal.accounts.models import RoleGrant, User
-        from portal.accounts.services import PHONE_RE, normalise_phone
-        from portal.extensions import db
-        from portal.zones.models import Zone
 
         phone = normalise_phone(phone)
         if not PHONE_RE.match(phone):

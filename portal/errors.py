@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+from portal.web.navigation import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,15 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class Replayed(Exception):
+    """A once-only form (portal/once.py) was already sent and took effect; `url` is where
+    its answer went, and where the handler below sends the person."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
 
 
 class NotAllowed(DomainError):
@@ -69,8 +82,6 @@ def rate_limit_message(error):
 
 
 def register_errorhandlers(app) -> None:
-    from portal.once import Replayed
-
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _l("页面已过期，请返回上一页刷新后重新提交。"))
@@ -78,12 +89,6 @@ def register_errorhandlers(app) -> None:
     @app.errorhandler(Replayed)
     def replayed(error):
         # A double tap or a retry of a form that already took effect: show its answer.
-        from flask import flash, redirect
-        from flask_babel import gettext
-
-        from portal.extensions import db
-        from portal.web import safe_next
-
         db.session.rollback()
         flash(gettext("这张表单已经提交过了，没有重复办理。下面是第一次提交的结果。"), "info")
         return redirect(safe_next(error.url))
@@ -103,7 +108,5 @@ def register_errorhandlers(app) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from portal.extensions import db
-
         db.session.rollback()
         return render_error(500)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
-from portal.web import MAX_INT
+from portal.web.params import MAX_INT
 
 
 def required():

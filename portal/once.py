@@ -1,7 +1,7 @@
 """Once only: a form that creates or moves something takes effect once, whatever the retries.
 
 Each such form carries a one-time key, a hidden field drawn with the page (`once_field()` in
-templates). The view runs its service through `web.attempt(..., once=<where the answer
+templates). The view runs its service through `web.transaction.attempt(..., once=<where the answer
 goes>)`, which claims the key inside the request's own transaction before the service runs:
 an INSERT of (person, key) that does nothing when the key is taken.
 
@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.errors import DomainError
+from portal.errors import DomainError, Replayed
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
 
@@ -55,14 +55,6 @@ class FormSubmission(db.Model):
     #: the page the first post's answer went to; a replay is sent there too
     result_url: Mapped[str] = mapped_column(String(500), default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Replayed(Exception):
-    """This form was already sent and took effect; `url` is where its answer went."""
-
-    def __init__(self, url: str):
-        super().__init__(url)
-        self.url = url
 
 
 def new_key() -> str:

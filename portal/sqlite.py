@@ -6,6 +6,7 @@ write lock up front, waiting up to busy_timeout, instead of failing half-way whe
 writer committed after it first read. Reads stay concurrent under WAL.
 """
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -13,8 +14,6 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _wants_write_lock() -> bool:
-    from flask import has_request_context, request
-
     return has_request_context() and request.method not in READ_METHODS
 
 

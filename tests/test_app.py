@@ -207,7 +207,7 @@ def test_a_huge_number_in_the_query_is_ignored(client, auth, make_user, url):
 def test_the_bottom_bar_lights_the_tab_of_every_page(app):
     """Every blueprint's pages light a tab (the shop under 积分, wishes under 首页, the
     counter and every staff page under 管理)."""
-    from portal.web import NAV_TABS, nav_tab
+    from portal.web.navigation import NAV_TABS, nav_tab
 
     assert set(NAV_TABS) | {"main"} == set(app.blueprints)
     assert nav_tab("shop_counter.counter_page") == "staff" and nav_tab("shop.catalogue") == \
@@ -220,44 +220,6 @@ def test_the_shop_page_marks_its_tab(client, auth, make_user):
     html = client.get("/shop/").get_data(as_text=True)
     current = html.split('aria-current="page"')[1][:300]
     assert "积分" in current.split("</a>")[0]
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("fmt", ["HH:mm", "HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-dd HH:mm",
-                                 "MM-dd HH:mm", "M月d日", "M月d日 HH:mm", "{d}.M", "M月d日 EEE",
-                                 "M月d日 EEEE", "EEE, MMM d", "EEEE, MMMM d, yyyy", "E EE"])
-def test_dates_formatted_here_match_babel(app, fmt, lang):
-    """local_dt formats digits and weekday and month names itself (every list row has a
-    few dates); the result must be exactly Babel's, in both languages, across a day boundary
-    in Shanghai, on every weekday and in every month."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    from flask_babel import format_datetime
-
-    from portal.web import compiled_pattern, local_dt
-
-    assert compiled_pattern(fmt) is not None
-    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
-        start = datetime(2026, 1, 1, 15, 59, 7, tzinfo=UTC)  # 23:59 in Shanghai
-        for step in range(0, 400 * 24, 37):
-            when = start + timedelta(hours=step)
-            local = when.astimezone(ZoneInfo("Asia/Shanghai"))
-            assert local_dt(when, fmt) == format_datetime(local, fmt), (fmt, when)
-
-
-@pytest.mark.parametrize("fmt", ["h:mm a", "yyyy'年'", "EEEEE", "MMMMM d", "EEE EEEE", "G y"])
-def test_other_fields_are_left_to_babel(app, fmt):
-    from datetime import UTC, datetime
-
-    from flask_babel import format_datetime
-
-    from portal.web import compiled_pattern, local_dt
-
-    assert compiled_pattern(fmt) is None
-    with app.test_request_context():
-        when = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
-        assert local_dt(when, fmt) == format_datetime(when, fmt)
 
 
 def test_gunicorn_settings_load_with_gunicorn_itself(monkeypatch):

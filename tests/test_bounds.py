@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.forms import int_or_zero
-from portal.web import MAX_INT, bounded_int
+from portal.web.params import MAX_INT, bounded_int
 
 #: one past PostgreSQL's INTEGER at each end, and one past SQLite's 64-bit INTEGER
 OUT_OF_RANGE = ["2147483648", "-2147483649", "99999999999999999999"]

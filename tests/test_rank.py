@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.shop import cards, reservations
 from portal.shop import services as shop_services
 from portal.types import utcnow
-from portal.web import mask_name
+from portal.web.formatting import mask_name
 from portal.wishes import services as wishes
 from tests.conftest import PASSWORD
 

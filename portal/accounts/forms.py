@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, Length
+from wtforms.validators import EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import int_or_zero, max_length, required
@@ -45,8 +45,6 @@ class RegisterForm(FlaskForm):
 
     def validate_agree(self, field):
         if not field.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("请先阅读并同意个人信息保护说明。"))
 
 

@@ -15,13 +15,12 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import RoleGrant, User
 from portal.accounts.sessions import LoginSession, hash_token, lifetime
 from portal.extensions import db
+from portal.inbox.models import Message
 from portal.types import UTCDateTime, utcnow
 
 
 @cache
 def _statement():
-    from portal.inbox.models import Message
-
     unread = (select(func.count(Message.id))
               .where(Message.user_id == User.id, Message.read_dt.is_(None))
               .correlate(User).scalar_subquery())

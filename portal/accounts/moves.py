@@ -22,16 +22,9 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
-from portal.points.queries import community_of
 from portal.types import utcnow
 from portal.zones.models import Zone
-
-
-def same_community(a: Zone | None, b: Zone | None) -> bool:
-    if a is None or b is None:
-        return False
-    here, there = community_of(a), community_of(b)
-    return here is not None and there is not None and here.id == there.id
+from portal.zones.services import community_of
 
 
 def pending_move(user_id: int) -> MoveRequest | None:

@@ -16,6 +16,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.types import utcnow
 from portal.zones.models import Zone
+from portal.zones.services import same_community
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MIN_PASSWORD = 8
@@ -139,7 +140,7 @@ def update_profile(user: User, *, name: str, home_zone: Zone | None) -> MoveRequ
     home_zone = _check_home(home_zone)
     move = None
     if home_zone.id != user.home_zone_id:
-        if moves.same_community(user.home_zone, home_zone):
+        if same_community(user.home_zone, home_zone):
             user.home_zone = home_zone
         else:
             move = moves.request_move(user, home_zone)

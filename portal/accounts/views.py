@@ -20,7 +20,8 @@ from portal.accounts.forms import LoginForm, PartyForm, PasswordForm, ProfileFor
 from portal.accounts.move_models import MoveRequest
 from portal.extensions import db, limiter
 from portal.forms import options
-from portal.web import attempt, safe_next
+from portal.web.navigation import safe_next
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels
 

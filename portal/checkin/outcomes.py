@@ -1,15 +1,15 @@
 """Outcome codes as people read them: a title, a detail, and whether it is good news.
 
 Every scan shows one of these, so the words are kept marked but untranslated (`N_`), and
-only the ones a result needs are translated (`portal.i18n.gettext`: the request's catalogue,
-looked up once).
+only the ones a result needs are translated, with Flask-Babel's gettext.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from portal.i18n import N_
-from portal.i18n import gettext as _
-from portal.web import local_dt, mask_name
+from portal.web.formatting import local_dt, mask_name
 
 TITLES = {
     "already_checked_in": N_("已经签到过了"),

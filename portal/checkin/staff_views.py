@@ -29,7 +29,8 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.types import utcnow
-from portal.web import attempt, bounded_int
+from portal.web.params import bounded_int
+from portal.web.transaction import attempt
 
 bp = Blueprint("checkin_staff", __name__)
 PERMISSION = "shifts.manage"

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.inbox.models import Message
 from portal.inbox.sms import send_after_commit
@@ -55,8 +56,6 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
 
 
 def _text_the_resident(user_id: int, title: str) -> None:
-    from portal.accounts.models import User
-
     phone = db.session.scalar(select(User.phone).where(User.id == user_id))
     if phone:
         send_after_commit(phone, f"{SMS_SIGNATURE}{title}")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.extensions import db
-from portal.web import mask_phone
+from portal.web.formatting import mask_phone
 
 log = logging.getLogger(__name__)
 

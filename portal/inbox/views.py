@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.inbox import services
-from portal.web import attempt, page_arg, safe_next
+from portal.web.navigation import safe_next
+from portal.web.params import page_arg
+from portal.web.transaction import attempt
 
 bp = Blueprint("inbox", __name__)
 

@@ -5,7 +5,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.extensions import db
-from portal.web import LANG_COOKIE, PREF_MAX_AGE, TEXT_SIZE_COOKIE, safe_next
+from portal.web.locale import LANG_COOKIE, PREF_MAX_AGE, TEXT_SIZE_COOKIE
+from portal.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
 

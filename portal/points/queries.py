@@ -12,6 +12,7 @@ from portal.points.award_models import Award, Objection
 from portal.points.models import HoursEntry, LedgerEntry, PointsAccount
 from portal.types import utcnow
 from portal.zones.models import Zone
+from portal.zones.services import community_of
 
 PAGE_SIZE = 20
 
@@ -32,12 +33,6 @@ def hours_entries(user_id: int, limit: int = 50) -> list[HoursEntry]:
     return list(db.session.scalars(
         select(HoursEntry).where(HoursEntry.user_id == user_id)
         .order_by(HoursEntry.id.desc()).limit(limit)))
-
-
-def community_of(zone: Zone) -> Zone | None:
-    """The 社区 above (or at) a zone; None for a street."""
-    ids = [int(i) for i in zone.path.strip("/").split("/")]
-    return db.session.scalar(select(Zone).where(Zone.id.in_(ids), Zone.kind == "community"))
 
 
 def _in_community(community: Zone | None):

@@ -19,7 +19,8 @@ from portal.points.models import PointsRule
 from portal.points.rules import active_rules, save_rule
 from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
-from portal.web import attempt, bounded_int, page_arg
+from portal.web.params import bounded_int, page_arg
+from portal.web.transaction import attempt
 
 bp = Blueprint("points_staff", __name__)
 

@@ -12,7 +12,8 @@ from portal.points.award_models import Award
 from portal.points.forms import ObjectionForm
 from portal.points.rules import active_rules
 from portal.uploads import photo_path
-from portal.web import attempt, page_arg
+from portal.web.params import page_arg
+from portal.web.transaction import attempt
 
 bp = Blueprint("points", __name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db, limiter
 from portal.shifts import calendar
 from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
-from portal.web import attempt
+from portal.web.transaction import attempt
 
 bp = Blueprint("calendar", __name__)
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import audit, policy
+from portal.checkin.models import Attendance
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.inbox.services import notify
@@ -137,8 +138,6 @@ def set_no_show(actor, signup: SignUp, is_no_show: bool, *,
         raise DomainError("not_confirmed", _l("只能标记正式报名的志愿者。"))
     if now < shift.start_dt:
         raise DomainError("not_started", _l("班次开始后才能标记未到岗。"))
-    from portal.checkin.models import Attendance
-
     if is_no_show and db.session.scalar(
             select(Attendance.id).where(Attendance.signup_id == signup.id)) is not None:
         raise DomainError("checked_in", _l("此人已经签到，不能标记未到岗。"))

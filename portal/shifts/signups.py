@@ -19,6 +19,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.inbox.services import notify
 from portal.shifts.models import ACTIVE_STATUSES, Shift, ShiftPost, SignUp
+from portal.teams.models import TeamMember
 from portal.types import utcnow
 
 
@@ -116,8 +117,6 @@ def _check_open(shift: Shift, now: datetime) -> None:
 def _check_team(user_id: int, shift: Shift) -> None:
     if shift.team_id is None:
         return
-    from portal.teams.models import TeamMember
-
     member = db.session.scalar(select(TeamMember.id).where(
         TeamMember.team_id == shift.team_id, TeamMember.user_id == user_id,
         TeamMember.status == "active"))

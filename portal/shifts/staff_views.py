@@ -28,7 +28,7 @@ from portal.shifts.forms import (
 from portal.shifts.models import Activity, Shift, ShiftTemplate, SignUp
 from portal.teams.models import Team
 from portal.types import utcnow
-from portal.web import attempt
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
 

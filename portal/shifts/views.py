@@ -10,13 +10,15 @@ from sqlalchemy import select
 from portal.clock import to_utc
 from portal.extensions import db
 from portal.forms import int_or_zero, options
-from portal.points.queries import community_of
 from portal.shifts import queries, signups
 from portal.shifts.forms import FilterForm
 from portal.teams.models import Team
 from portal.types import utcnow
-from portal.web import attempt, local_dt, page_arg
+from portal.web.formatting import local_dt
+from portal.web.params import page_arg
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
+from portal.zones.services import community_of
 
 bp = Blueprint("shifts", __name__)
 

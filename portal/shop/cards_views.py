@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.shop import cards
 from portal.shop.models import MemberCard
 from portal.staff.queries import user_in_scope_or_abort
-from portal.web import attempt
+from portal.web.transaction import attempt
 
 bp = Blueprint("shop_cards", __name__)
 

@@ -23,10 +23,10 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
-from portal.points.queries import community_of
 from portal.shop.models import Good, Redemption, RedemptionLine, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
+from portal.zones.services import community_of
 
 MAX_QUANTITY = 99
 

@@ -26,7 +26,8 @@ from portal.shop import cards, counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.views import _shop
 from portal.types import utcnow
-from portal.web import attempt, bounded_int, page_arg
+from portal.web.params import bounded_int, page_arg
+from portal.web.transaction import attempt
 
 bp = Blueprint("shop_counter", __name__)
 CART = "counter"

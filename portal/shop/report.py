@@ -32,7 +32,7 @@ from portal.shop.models import (
     StockMovement,
 )
 from portal.shop.services import verify_stock
-from portal.web import SafeCSVWriter
+from portal.web.csv_export import SafeCSVWriter
 
 SALE_KINDS = ("redemption", "void", "reservation", "release", "expiry")
 

@@ -27,11 +27,11 @@ from portal.extensions import db
 from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
-from portal.points.queries import community_of
 from portal.shop.counter import lock_account, taken_this_month
 from portal.shop.models import Good, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
+from portal.zones.services import community_of
 
 log = logging.getLogger(__name__)
 

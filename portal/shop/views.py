@@ -24,16 +24,16 @@ from portal.clock import local_today
 from portal.extensions import db
 from portal.forms import options
 from portal.points import ledger
-from portal.points.queries import community_of
 from portal.shop import counter, queries, reservations, services
 from portal.shop import report as shop_report
 from portal.shop.forms import GoodForm, ShopForm, StockForm
 from portal.shop.models import Good, Reservation, Shop
 from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web import attempt, bounded_int, page_arg
+from portal.web.params import bounded_int, page_arg
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
-from portal.zones.services import zones_in_scope
+from portal.zones.services import community_of, zones_in_scope
 
 bp = Blueprint("shop", __name__)
 staff = Blueprint("shop_staff", __name__)

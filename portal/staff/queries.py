@@ -1,5 +1,6 @@
 """Read-side queries for staff pages, each limited to the viewer's zones and N+1-free."""
 
+from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -8,6 +9,8 @@ from portal.accounts.models import PartyMembership, RoleGrant, User
 from portal.accounts.move_models import MoveRequest
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.points.queries import pending_awards
+from portal.wishes.models import Wish
 from portal.zones.models import Zone
 
 PAGE_SIZE = 30
@@ -15,8 +18,6 @@ PAGE_SIZE = 30
 
 def user_in_scope_or_abort(viewer, user_id: int, permission: str) -> User:
     """The user, with home zone and grants loaded; 404 if missing, 403 outside the scope."""
-    from flask import abort
-
     user = db.session.get(
         User, user_id,
         options=[joinedload(User.home_zone), selectinload(User.grants).joinedload(RoleGrant.zone)],
@@ -88,13 +89,9 @@ def dashboard_counts(viewer) -> dict[str, int]:
                    policy.zone_filter(viewer, "users.confirm_move", Zone.path))) or 0
     awards = 0
     if policy.can(viewer, "points.approve"):
-        from portal.points.queries import pending_awards
-
         awards = len(pending_awards(viewer))
     wishes, fulfilled, rating = 0, 0, None
     if policy.can(viewer, "wishes.review"):
-        from portal.wishes.models import Wish
-
         in_wish_scope = policy.zone_filter(viewer, "wishes.review", Zone.path)
         wishes = db.session.scalar(
             select(func.count(Wish.id)).join(Zone, Zone.id == Wish.zone_id)

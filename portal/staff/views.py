@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portal import policy
 from portal.accounts import moves, services
-from portal.accounts.models import ROLE_LABELS, PartyMembership, RoleGrant, User
+from portal.accounts.models import ROLE_LABELS, PartyMembership, RoleGrant, ServicePost, User
 from portal.accounts.move_models import MoveRequest
 from portal.extensions import db
 from portal.forms import options
@@ -18,7 +18,8 @@ from portal.staff.forms import (
     ReviewForm,
     SearchForm,
 )
-from portal.web import attempt, bounded_int, page_arg
+from portal.web.params import bounded_int, page_arg
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels, zones_in_scope
 
@@ -188,8 +189,6 @@ def move_decide(move_id: int):
 @policy.require_permission("party.posts")
 def service_posts():
     """服务岗位: add, rename or retire the posts party members choose from."""
-    from portal.accounts.models import ServicePost
-
     if request.method == "POST":
         post_id = request.form.get("post_id", type=bounded_int)
         post = db.session.get(ServicePost, post_id) if post_id else None

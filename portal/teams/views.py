@@ -15,7 +15,7 @@ from portal.forms import options
 from portal.teams import services
 from portal.teams.forms import ApplyForm, DecisionForm, TeamForm
 from portal.teams.models import Team, TeamMember
-from portal.web import attempt
+from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
 

@@ -15,9 +15,9 @@ from portal.checkin.models import Attendance
 from portal.clock import local_today, to_utc
 from portal.extensions import db
 from portal.points.models import HoursEntry
-from portal.points.queries import community_of
 from portal.wishes.models import Wish
 from portal.zones.models import Zone
+from portal.zones.services import community_of
 
 PAGE_SIZE = 20
 

@@ -25,7 +25,7 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.models import PointsRule
 from portal.types import utcnow
-from portal.web import mask_name
+from portal.web.formatting import mask_name
 from portal.wishes.models import CLAIMED, KINDS, Wish, WishEvent, WishPhoto
 
 #: the points rule that, when active, credits the claimer on confirmation

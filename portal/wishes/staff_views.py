@@ -13,7 +13,8 @@ from portal.accounts.models import User
 from portal.accounts.services import normalise_phone
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.web import attempt, page_arg
+from portal.web.params import page_arg
+from portal.web.transaction import attempt
 from portal.wishes import queries, services
 from portal.wishes.forms import OnBehalfForm
 from portal.wishes.models import STATUSES, Wish

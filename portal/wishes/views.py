@@ -25,7 +25,10 @@ from portal.extensions import db
 from portal.points.amounts import format_hours
 from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web import SafeCSVWriter, attempt, bounded_int, mask_name, page_arg
+from portal.web.csv_export import SafeCSVWriter
+from portal.web.formatting import mask_name
+from portal.web.params import bounded_int, page_arg
+from portal.web.transaction import attempt
 from portal.wishes import queries, services
 from portal.wishes.forms import ConfirmForm, FulfilForm, WishForm
 from portal.wishes.models import CLAIMED, Wish

@@ -21,6 +21,20 @@ KIND_LABELS = {
 }
 
 
+def community_of(zone: Zone) -> Zone | None:
+    """The 社区 above (or at) a zone; None for a street."""
+    ids = [int(i) for i in zone.path.strip("/").split("/")]
+    return db.session.scalar(select(Zone).where(Zone.id.in_(ids), Zone.kind == "community"))
+
+
+def same_community(a: Zone | None, b: Zone | None) -> bool:
+    """Whether two zones lie in one 社区 (False when either is outside every community)."""
+    if a is None or b is None:
+        return False
+    here, there = community_of(a), community_of(b)
+    return here is not None and there is not None and here.id == there.id
+
+
 def normalise_code(code: str) -> str:
     return (code or "").strip().upper()
 

@@ -7,7 +7,8 @@ from flask_login import current_user
 from portal import policy
 from portal.extensions import db
 from portal.forms import options
-from portal.web import attempt, bounded_int
+from portal.web.params import bounded_int
+from portal.web.transaction import attempt
 from portal.zones import services
 from portal.zones.forms import GeofenceForm, MoveZoneForm, NewZoneForm
 from portal.zones.models import Zone

@@ -243,7 +243,7 @@ def test_the_wall_filters_by_grid_never_by_building(client, auth, make_wish, mem
 
 
 def test_csv_exports_never_carry_a_formula(client, auth, make_wish, make_user, coordinator):
-    from portal.web import csv_cell
+    from portal.web.csv_export import csv_cell
 
     assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1+1", "@SUM(A1)", "-1.5", "12", "李建国")] \
         == ["'=HYPERLINK(1)", "'+1+1", "'@SUM(A1)", "-1.5", "12", "李建国"]
