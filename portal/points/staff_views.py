@@ -19,6 +19,7 @@ from portal.points.models import PointsRule
 from portal.points.rules import active_rules, save_rule
 from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
+from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import attempt
 
@@ -82,10 +83,7 @@ def approvals():
 
 
 def _award_or_404(award_id: int) -> Award:
-    award = db.session.get(Award, award_id)
-    if award is None:
-        abort(404)
-    return award
+    return load_or_404(Award, award_id)
 
 
 @bp.post("/awards/<int:award_id>/decide")

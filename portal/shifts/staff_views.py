@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from portal.shifts.forms import (
 from portal.shifts.models import Activity, Shift, ShiftTemplate, SignUp
 from portal.teams.models import Team
 from portal.types import utcnow
+from portal.web.loading import load_in_scope
 from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
@@ -36,27 +37,16 @@ bp = Blueprint("shifts_staff", __name__)
 PERMISSION = "shifts.manage"
 
 
-def _in_scope(obj, zone):
-    if obj is None:
-        abort(404)
-    if not policy.can(current_user, PERMISSION, zone):
-        abort(403)
-    return obj
-
-
 def _activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    return _in_scope(activity, activity.zone if activity else None)
+    return load_in_scope(Activity, activity_id, PERMISSION)
 
 
 def _shift(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
-    return _in_scope(shift, shift.zone if shift else None)
+    return load_in_scope(Shift, shift_id, PERMISSION)
 
 
 def _signup(signup_id: int) -> SignUp:
-    signup = db.session.get(SignUp, signup_id)
-    return _in_scope(signup, signup.shift.zone if signup else None)
+    return load_in_scope(SignUp, signup_id, PERMISSION, zone_of=lambda row: row.shift.zone)
 
 
 def _get(model, value):
@@ -238,8 +228,7 @@ def new_template(activity_id: int):
 @bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
 @policy.require_permission(PERMISSION)
 def edit_template(template_id: int):
-    template = db.session.get(ShiftTemplate, template_id)
-    template = _in_scope(template, template.zone if template else None)
+    template = load_in_scope(ShiftTemplate, template_id, PERMISSION)
     form = TemplateForm(obj=template)
     _fill_place_choices(form, template.activity)
     if request.method == "GET":

@@ -15,6 +15,7 @@ from portal.forms import options
 from portal.teams import services
 from portal.teams.forms import ApplyForm, DecisionForm, TeamForm
 from portal.teams.models import Team, TeamMember
+from portal.web.loading import load_or_404
 from portal.web.transaction import attempt
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
@@ -37,10 +38,7 @@ def index():
 
 
 def _team_or_404(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None:
-        abort(404)
-    return team
+    return load_or_404(Team, team_id)
 
 
 @bp.get("/<int:team_id>")
@@ -77,10 +75,7 @@ def leave(team_id: int):
 
 
 def _member_or_404(member_id: int) -> TeamMember:
-    member = db.session.get(TeamMember, member_id)
-    if member is None:
-        abort(404)
-    return member
+    return load_or_404(TeamMember, member_id)
 
 
 @bp.post("/members/<int:member_id>/decide")

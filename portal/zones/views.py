@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal import policy
 from portal.extensions import db
 from portal.forms import options
+from portal.web.loading import load_in_scope
 from portal.web.params import bounded_int
 from portal.web.transaction import attempt
 from portal.zones import services
@@ -17,12 +18,7 @@ bp = Blueprint("zones", __name__)
 
 
 def _zone_in_scope(zone_id: int) -> Zone:
-    zone = db.session.get(Zone, zone_id)
-    if zone is None:
-        abort(404)
-    if not policy.can(current_user, "zones.manage", zone):
-        abort(403)
-    return zone
+    return load_in_scope(Zone, zone_id, "zones.manage", zone_of=lambda zone: zone)
 
 
 @bp.get("/")
