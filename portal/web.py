@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_babel import format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -58,6 +58,31 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 _static_urls: dict[tuple[str, str], str] = {}
+
+
+#: where links point when BASE_URL is unset and there is no request to follow (a CLI command
+#: without SERVER_NAME): `flask run`'s own default address
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
+
+
+def base_url() -> str:
+    """The portal's public address for links that leave the page (check-in QR codes, posters,
+    calendar links), without a trailing slash. Every such link is built on this.
+
+    BASE_URL wins when it is set. Otherwise, in a request, the address the request came in on
+    (`request.host_url`; behind a proxy that is right only with PROXY_COUNT set). Outside a
+    request, SERVER_NAME with PREFERRED_URL_SCHEME, as Flask's url_for does, else
+    FALLBACK_BASE_URL.
+    """
+    configured = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if configured:
+        return configured
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    server_name = current_app.config.get("SERVER_NAME")
+    if server_name:
+        return f"{current_app.config.get('PREFERRED_URL_SCHEME') or 'http'}://{server_name}"
+    return FALLBACK_BASE_URL
 
 
 def static_url(filename: str) -> str:

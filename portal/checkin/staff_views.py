@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -29,7 +28,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.types import utcnow
-from portal.web import attempt, bounded_int
+from portal.web import attempt, base_url, bounded_int
 
 bp = Blueprint("checkin_staff", __name__)
 PERMISSION = "shifts.manage"
@@ -53,7 +52,7 @@ def _image(body: bytes, mimetype: str) -> Response:
 
 
 def _code_url(shift: Shift) -> str:
-    return f"{current_app.config['BASE_URL']}/c/{codes.shift_token(shift.id, utcnow())}"
+    return f"{base_url()}/c/{codes.shift_token(shift.id, utcnow())}"
 
 
 @bp.get("/<int:shift_id>/code")
