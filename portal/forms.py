@@ -3,10 +3,24 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import Form, SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from portal.web import MAX_INT
+
+
+class SubForm(Form):
+    """A form nested in a page's form (a FormField, or a FieldList of them), e.g. a post row.
+
+    WTForms builds a nested form with its own Meta, so it does not inherit the page form's
+    translations: a plain `Form` said "Not a valid integer value." in Chinese pages. This Meta
+    gives it the same translations Flask-WTF gives a FlaskForm.
+    """
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
 
 
 def required():

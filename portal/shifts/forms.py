@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -18,7 +17,15 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.accounts.forms import PhoneField
-from portal.forms import date_range, int_or_zero, max_length, number_range, options, required
+from portal.forms import (
+    SubForm,
+    date_range,
+    int_or_zero,
+    max_length,
+    number_range,
+    options,
+    required,
+)
 from portal.shifts.recurring import WEEKDAYS
 
 NUMBER = {"inputmode": "numeric"}
@@ -59,7 +66,7 @@ class ActivityForm(FlaskForm):
                                              ("confirmation", _l("协调员确认后入账"))]))
 
 
-class PostForm(Form):
+class PostForm(SubForm):
     name = StringField(_l("岗位名称"), validators=[max_length(40)])
     capacity = _number(_l("人数"), low=1, high=500)
 
