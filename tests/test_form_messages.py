@@ -87,3 +87,49 @@ def test_the_walk_reaches_the_post_rows_and_their_messages(app):
         assert "posts-0-capacity" in names
         messages = _errors(ShiftForm, MultiDict({"posts-0-capacity": "1.5"}))
     assert any("整数" in message for message in messages), messages
+
+
+@pytest.mark.parametrize("form_name, field, typed, expected", [
+    ("shifts.ShiftForm", "day", "2026-02-30", "请填写一个有效的日期。"),
+    ("shifts.ShiftForm", "day", "", "这一项必须填写。"),
+    ("shifts.ShiftForm", "day", "   ", "这一项必须填写。"),
+    ("shifts.ShiftForm", "start", "25:99", "请填写一个有效的时间，例如 08:30。"),
+    ("shifts.ShiftForm", "start", "", "这一项必须填写。"),
+    ("shifts.FilterForm", "day", "2026-02-30", "请填写一个有效的日期。"),
+    ("wishes.WishForm", "deadline", "2026-02-30", "请填写一个有效的日期。"),
+    ("wishes.WishForm", "deadline", "", "请选择日期。"),
+    ("shop.ShopForm", "open_time", "8点", "请填写一个有效的时间，例如 08:30。"),
+    ("shifts.PostForm", "capacity", "1.5", "请填 1 到 500 之间的整数。"),
+    ("shifts.PostForm", "capacity", "abc", "请填 1 到 500 之间的整数。"),
+    ("shifts.PostForm", "capacity", "", None),
+    ("wishes.WishForm", "value_yuan", "1.5", "请填 0 到 100000 之间的整数。"),
+    ("wishes.ConfirmForm", "rating", "abc", "请从列表中选择。"),
+])
+def test_unreadable_input_is_called_invalid_and_empty_input_missing(app, form_name, field,
+                                                                    typed, expected):
+    import importlib
+
+    module, name = form_name.split(".")
+    form_class = getattr(importlib.import_module(f"portal.{module}.forms"), name)
+    with app.test_request_context("/", method="POST", headers={"Cookie": "lang=zh"}):
+        form = form_class(formdata=MultiDict({field: typed}))
+        form.validate()
+        assert form[field].errors == ([expected] if expected else [])
+
+
+def test_every_form_speaks_through_the_portals_bases():
+    """A form on a plain FlaskForm or Form would fall back to WTForms' own words."""
+    from portal.forms import PageForm, SubForm
+
+    for form_class in _forms_with_fields():
+        assert issubclass(form_class, (PageForm, SubForm)), form_class
+
+
+def test_the_portals_words_follow_the_locale(app):
+    from portal.shifts.forms import ShiftForm
+
+    with app.test_request_context("/", method="POST", headers={"Cookie": "lang=en"}):
+        form = ShiftForm(formdata=MultiDict({"day": "2026-02-30", "posts-0-capacity": "x"}))
+        form.validate()
+        assert form.day.errors == ["Please enter a valid date."]
+        assert form.posts[0].capacity.errors == ["Enter a whole number from 1 to 500."]
