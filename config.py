@@ -63,7 +63,10 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: the public address in QR codes, posters and calendar links. Empty: the address each
+    #: request came in on (portal.web.base_url). Set it behind a proxy without PROXY_COUNT,
+    #: for printed posters, and for messages sent from cron.
+    BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
 
     BABEL_DEFAULT_LOCALE = "zh"

@@ -234,6 +234,16 @@ def count_queries(app):
     return counting
 
 
+@pytest.fixture
+def texts(app, monkeypatch) -> list[tuple[str, str]]:
+    """The (phone, text) pairs sent during the test, through a recording SMS backend."""
+    from tests.inbox.fakes import RecordingSms
+
+    RecordingSms.sent = []
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "tests.inbox.fakes:RecordingSms")
+    return RecordingSms.sent
+
+
 pg_only = pytest.mark.skipif(not IS_PG, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 
 

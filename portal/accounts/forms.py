@@ -1,7 +1,6 @@
 """Account forms. They check shape only; the services own the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import int_or_zero, max_length, required
+from portal.forms import PageForm, int_or_zero, max_length, required
 
 
 class PhoneField(StringField):
@@ -26,7 +25,7 @@ class PhoneField(StringField):
         super().__init__(*args, **kwargs)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     phone = PhoneField(_l("手机号码"), validators=[required()])
     name = StringField(_l("真实姓名"), validators=[required(), max_length(40)],
                        render_kw={"autocomplete": "name"})
@@ -48,14 +47,14 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("请先阅读并同意个人信息保护说明。"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     phone = PhoneField(_l("手机号码"), validators=[required()])
     password = PasswordField(_l("密码"), validators=[required()],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("在这台手机上保持登录（30 天）"), default=True)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     current = PasswordField(_l("当前密码"), validators=[required()],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("新密码"), validators=[required()],
@@ -67,7 +66,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = StringField(_l("真实姓名"), validators=[required(), max_length(40)])
     home_zone = SelectField(
         _l("居住的网格或楼栋"), coerce=int_or_zero, validate_choice=False,
@@ -79,7 +78,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PartyForm(FlaskForm):
+class PartyForm(PageForm):
     work_unit = StringField(_l("工作单位"), validators=[required(), max_length(100)])
     branch = StringField(_l("所在党支部"), validators=[required(), max_length(100)])
     skills = TextAreaField(_l("特长技能（可不填）"), validators=[max_length(500)],

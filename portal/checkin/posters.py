@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
 from portal import audit, policy
 from portal.checkin import codes
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.shifts.signups import describe, lock_shift
+from portal.web.navigation import base_url
 
 
 def poster_url(shift: Shift) -> str | None:
     if not shift.poster_nonce:
         return None
-    return f"{current_app.config['BASE_URL']}/c/{codes.poster_token(shift.id, shift.poster_nonce)}"
+    return f"{base_url()}/c/{codes.poster_token(shift.id, shift.poster_nonce)}"
 
 
 def issue(actor, shift: Shift) -> str:

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -29,6 +28,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.types import utcnow
+from portal.web.navigation import base_url
 from portal.web.params import bounded_int
 from portal.web.transaction import attempt
 
@@ -54,7 +54,7 @@ def _image(body: bytes, mimetype: str) -> Response:
 
 
 def _code_url(shift: Shift) -> str:
-    return f"{current_app.config['BASE_URL']}/c/{codes.shift_token(shift.id, utcnow())}"
+    return f"{base_url()}/c/{codes.shift_token(shift.id, utcnow())}"
 
 
 @bp.get("/<int:shift_id>/code")

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from portal import audit, policy
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points, parse_points
 from portal.points.award_models import Award, Objection
 from portal.points.models import PointsRule
 from portal.types import utcnow
+from portal.web.formatting import mask_name
 
 
 def approval_threshold_tenths() -> int:
@@ -138,7 +140,11 @@ def raise_objection(resident, award: Award, reason: str) -> Objection:
 
 
 def resolve_objection(actor, objection: Objection, *, reverse: bool, note: str) -> Objection:
-    """Keep the award, or reverse it through the ledger; either way with a written reason."""
+    """Keep the award, or reverse it through the ledger; either way with a written reason.
+
+    The objector is told the decision and the reason (inbox and SMS); a reversal settles every
+    open objection to the award, tells each of those objectors, and tells the recipient.
+    """
     award = objection.award
     policy.check(actor, "points.approve", award.recipient.home_zone)
     if actor.id in (award.recipient_id, award.created_by_id, award.decided_by_id):
@@ -149,23 +155,54 @@ def resolve_objection(actor, objection: Objection, *, reverse: bool, note: str) 
         raise DomainError("needs_reason", _l("请写明处理意见。"), 400)
     if objection.status != "open":
         raise DomainError("not_open", _l("这条异议已经处理过了。"))
-    now = utcnow()
+    now, kept_note = utcnow(), note[:200]
     if reverse:
         award = _locked(award)
-        if award.status == "posted":
+        was_posted = award.status == "posted"
+        if was_posted:
             ledger.reverse(award.entry, actor=actor, memo=f"异议成立，撤销奖励：{award.reason}")
             award.status = "reversed"
         for other in award.objections:
             if other.status == "open":
                 other.status, other.resolved_by_id = "reversed", actor.id
-                other.resolution_note, other.resolved_dt = note[:200], now
+                other.resolution_note, other.resolved_dt = kept_note, now
+                _tell_objector(other, award, kept_note)
+        if was_posted:
+            _tell_recipient_of_reversal(award, kept_note)
     else:
         objection.status = "kept"
         objection.resolved_by_id = actor.id
-        objection.resolution_note = note[:200]
+        objection.resolution_note = kept_note
         objection.resolved_dt = now
+        _tell_objector(objection, award, kept_note)
     verb = "异议成立，撤销奖励" if reverse else "异议不成立，维持奖励"
     audit.record(actor, "objection.resolve", objection,
                  f"{verb}（{award.recipient.name}）：{note}", award.recipient.home_zone)
     db.session.flush()
     return objection
+
+
+def _award_line(award: Award, *, masked: bool) -> str:
+    name = mask_name(award.recipient.name) if masked else "您"
+    return f"{name}的积分奖励（{award.reason}，{format_points(award.points_tenths)} 分）"
+
+
+def _tell_objector(objection: Objection, award: Award, note: str) -> None:
+    """The objector hears the decision and the note in full. The award page is private to
+    the recipient and staff, so the message links nowhere: it says everything itself."""
+    if objection.status == "reversed":
+        title = f"异议成立，奖励已撤销：{award.reason}"
+        outcome = "经社区核实，异议成立，这条奖励已撤销，积分已收回。"
+    else:
+        title = f"异议不成立，奖励维持：{award.reason}"
+        outcome = "经社区核实，异议不成立，这条奖励维持不变。"
+    notify(objection.raised_by_id, f"objection.{objection.status}", title,
+           f"您对{_award_line(award, masked=True)}提出的异议已处理。{outcome}处理意见：{note}",
+           None, dedupe_key=f"objection:{objection.id}:resolved", sms=True)
+
+
+def _tell_recipient_of_reversal(award: Award, note: str) -> None:
+    notify(award.recipient_id, "award.reversed", f"积分奖励已撤销：{award.reason}",
+           f"{_award_line(award, masked=False)}在公示期间收到异议，经社区核实已撤销，"
+           f"{format_points(award.points_tenths)} 分已从您的积分中扣回。处理意见：{note}",
+           f"/points/awards/{award.id}", dedupe_key=f"award:{award.id}:reversed", sms=True)

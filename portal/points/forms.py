@@ -1,15 +1,14 @@
 """Points forms (shape only; the rules live in awards.py and rules.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from portal.accounts.forms import PhoneField
-from portal.forms import int_or_zero, max_length, options, required
+from portal.forms import PageForm, int_or_zero, max_length, options, required
 
 
-class AwardForm(FlaskForm):
+class AwardForm(PageForm):
     phone = PhoneField(_l("居民手机号码"), validators=[required()])
     rule = SelectField(_l("依据"), coerce=int_or_zero, validate_choice=False)
     points = StringField(_l("分值（自定义奖励时填写）"), validators=[max_length(10)],
@@ -21,16 +20,16 @@ class AwardForm(FlaskForm):
     photo = FileField(_l("现场照片（可不传）"), render_kw={"accept": "image/*"})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     note = StringField(_l("意见"), validators=[max_length(200)])
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(PageForm):
     reason = TextAreaField(_l("异议理由"), validators=[required(), max_length(300)],
                            description=_l("请写明您了解的情况。社区会核实并答复。"))
 
 
-class RuleForm(FlaskForm):
+class RuleForm(PageForm):
     code = StringField(_l("编码"), validators=[required(), max_length(32)],
                        description=_l("小写字母和下划线，例如 mediation"))
     name = StringField(_l("名称"), validators=[required(), max_length(60)])

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
 from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +16,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.shifts.models import CalendarFeed, Shift, SignUp
 from portal.types import utcnow
+from portal.web.navigation import base_url
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 FEED_PAST_DAYS = 30
@@ -36,7 +36,7 @@ def _calendar(name: str) -> Calendar:
 
 
 def shift_event(shift: Shift, signup: SignUp | None = None) -> Event:
-    base = current_app.config["BASE_URL"]
+    base = base_url()
     event = Event()
     event.add("uid", f"shift-{shift.id}@{urlsplit(base).hostname or 'portal'}")
     title = shift.activity.title

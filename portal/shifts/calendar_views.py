@@ -1,6 +1,6 @@
 """Calendar downloads: per-shift .ics, the private feed, and its management page."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db, limiter
 from portal.shifts import calendar
 from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
+from portal.web.navigation import base_url
 from portal.web.transaction import attempt
 
 bp = Blueprint("calendar", __name__)
@@ -47,7 +48,7 @@ def feed(token: str):
 def my_calendar():
     feed = calendar.feed_for(current_user)
     db.session.commit()
-    url = current_app.config["BASE_URL"] + url_for("calendar.feed", token=feed.token)
+    url = base_url() + url_for("calendar.feed", token=feed.token)
     # webcal:// makes iPhone Safari offer to subscribe in one tap
     webcal_url = "webcal://" + url.split("://", 1)[-1]
     return render_template("shifts/calendar.html", url=url, webcal_url=webcal_url)

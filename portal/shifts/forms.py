@@ -1,12 +1,10 @@
 """Shift forms (shape only; the rules live in activities.py, signups.py and recurring.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -18,7 +16,16 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.accounts.forms import PhoneField
-from portal.forms import date_range, int_or_zero, max_length, number_range, options, required
+from portal.forms import (
+    PageForm,
+    SubForm,
+    date_range,
+    int_or_zero,
+    max_length,
+    number_range,
+    options,
+    required,
+)
 from portal.shifts.recurring import WEEKDAYS
 
 NUMBER = {"inputmode": "numeric"}
@@ -31,7 +38,7 @@ def _number(label, default=None, description=None, low=0, high=500):
                         validators=[Optional(), number_range(low, high)], render_kw=NUMBER)
 
 
-class FilterForm(FlaskForm):
+class FilterForm(PageForm):
     """The shift list's filters, read from the query string (no CSRF on a GET)."""
 
     class Meta:
@@ -43,7 +50,7 @@ class FilterForm(FlaskForm):
     free = BooleanField(_l("只看还有名额的"))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(PageForm):
     title = StringField(_l("活动名称"), validators=[required(), max_length(80)],
                         description=_l("例如：桥头市场周六执勤"))
     description = TextAreaField(_l("活动说明"), validators=[max_length(2000)],
@@ -59,7 +66,7 @@ class ActivityForm(FlaskForm):
                                              ("confirmation", _l("协调员确认后入账"))]))
 
 
-class PostForm(Form):
+class PostForm(SubForm):
     name = StringField(_l("岗位名称"), validators=[max_length(40)])
     capacity = _number(_l("人数"), low=1, high=500)
 
@@ -75,13 +82,13 @@ class _PlaceFields:
     posts = FieldList(FormField(PostForm), min_entries=POST_ROWS)
 
 
-class ShiftForm(_PlaceFields, FlaskForm):
+class ShiftForm(_PlaceFields, PageForm):
     day = DateField(_l("日期"), validators=[required(), date_range])
     start = TimeField(_l("开始时间"), validators=[required()])
     end = TimeField(_l("结束时间"), validators=[required()])
 
 
-class TemplateForm(_PlaceFields, FlaskForm):
+class TemplateForm(_PlaceFields, PageForm):
     weekday = SelectField(_l("每周几"), coerce=int_or_zero, validate_choice=False,
                           choices=options(enumerate(WEEKDAYS)))
     start = TimeField(_l("开始时间"), validators=[required()])
@@ -94,18 +101,18 @@ class TemplateForm(_PlaceFields, FlaskForm):
                          ("apply", _l("一并修改，并通知报名的人"))]))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     reason = StringField(_l("原因"), validators=[required(), max_length(200)])
 
 
-class AddVolunteerForm(FlaskForm):
+class AddVolunteerForm(PageForm):
     phone = PhoneField(_l("志愿者手机号码"), validators=[required()])
     post = SelectField(_l("岗位"), coerce=int_or_zero, validate_choice=False)
     reason = StringField(_l("原因"), validators=[required(), max_length(200)],
                          description=_l("例如：电话报名、现场补位"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PageForm):
     post = SelectField(_l("岗位"), coerce=int_or_zero, validate_choice=False)
     duty_area = StringField(_l("责任区"), validators=[max_length(60)],
                             description=_l("例如：桥头东段 1–20 号摊位"))

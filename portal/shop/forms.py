@@ -1,19 +1,18 @@
 """Supermarket forms (shape only; the rules live in shop/services.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import NumberRange, Optional
 
 from portal.accounts.forms import MultiCheckboxField
-from portal.forms import int_or_zero, max_length, number_range, options, required
+from portal.forms import PageForm, int_or_zero, max_length, number_range, options, required
 from portal.shifts.recurring import WEEKDAYS
 
 NUMBER = {"inputmode": "numeric"}
 
 
-class ShopForm(FlaskForm):
+class ShopForm(PageForm):
     zone = SelectField(_l("社区"), coerce=int_or_zero, validate_choice=False)
     name = StringField(_l("名称"), validators=[required(), max_length(60)],
                        description=_l("例如：新安路社区积分超市"))
@@ -25,7 +24,7 @@ class ShopForm(FlaskForm):
     close_time = TimeField(_l("关门时间"), validators=[required()])
 
 
-class GoodForm(FlaskForm):
+class GoodForm(PageForm):
     name = StringField(_l("商品名称"), validators=[required(), max_length(60)],
                        description=_l("例如：金龙鱼大米 5kg"))
     category = StringField(_l("类别"), validators=[max_length(20)],
@@ -44,7 +43,7 @@ class GoodForm(FlaskForm):
     photo = FileField(_l("商品照片（可不传）"), render_kw={"accept": "image/*"})
 
 
-class StockForm(FlaskForm):
+class StockForm(PageForm):
     quantity = IntegerField(_l("数量"), validators=[Optional(), number_range(0, 1_000_000)],
                             render_kw=NUMBER)
     reason = StringField(_l("原因"), validators=[required(), max_length(200)])

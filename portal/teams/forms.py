@@ -1,14 +1,13 @@
 """Team forms (shape only; the rules live in teams/services.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from portal.accounts.forms import PhoneField
-from portal.forms import int_or_zero, max_length, required
+from portal.forms import PageForm, int_or_zero, max_length, required
 
 
-class TeamForm(FlaskForm):
+class TeamForm(PageForm):
     name = StringField(_l("队伍名称"), validators=[required(), max_length(60)],
                        description=_l("例如：七色花志愿服务队"))
     zone = SelectField(_l("所属社区或网格"), coerce=int_or_zero, validate_choice=False)
@@ -17,10 +16,10 @@ class TeamForm(FlaskForm):
     is_active = BooleanField(_l("正在招募队员"), default=True)
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(PageForm):
     note = StringField(_l("申请说明（可不填）"), validators=[max_length(200)],
                        description=_l("例如：会急救，周六上午有空"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     note = StringField(_l("意见（不通过时必填）"), validators=[max_length(200)])

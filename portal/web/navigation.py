@@ -1,8 +1,10 @@
-"""Where a person is sent next, and which bottom-bar tab a page belongs to."""
+"""Where links go: a person's next page, the portal's public address, the bottom-bar tab."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -15,6 +17,31 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if "\\" in target:
         return default
     return target
+
+
+#: where links point when BASE_URL is unset and there is no request to follow (a CLI command
+#: without SERVER_NAME): `flask run`'s own default address
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
+
+
+def base_url() -> str:
+    """The portal's public address for links that leave the page (check-in QR codes, posters,
+    calendar links), without a trailing slash. Every such link is built on this.
+
+    BASE_URL wins when it is set. Otherwise, in a request, the address the request came in on
+    (`request.host_url`; behind a proxy that is right only with PROXY_COUNT set). Outside a
+    request, SERVER_NAME with PREFERRED_URL_SCHEME, as Flask's url_for does, else
+    FALLBACK_BASE_URL.
+    """
+    configured = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if configured:
+        return configured
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    server_name = current_app.config.get("SERVER_NAME")
+    if server_name:
+        return f"{current_app.config.get('PREFERRED_URL_SCHEME') or 'http'}://{server_name}"
+    return FALLBACK_BASE_URL
 
 
 #: which bottom-bar tab a blueprint's pages belong to (the tab that lights up)

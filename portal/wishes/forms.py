@@ -1,15 +1,14 @@
 """微心愿 forms (shape only; the rules live in wishes/services.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from portal.forms import date_range, max_length, number_range, options, required
+from portal.forms import PageForm, date_range, max_length, number_range, options, required
 
 
-class WishForm(FlaskForm):
+class WishForm(PageForm):
     title = StringField(_l("心愿标题"), validators=[required(), max_length(40)],
                         description=_l("一句话说清楚，例如：想要一辆折叠轮椅"))
     kind = SelectField(_l("类型"), choices=options([
@@ -34,14 +33,14 @@ class OnBehalfForm(WishForm):
                         render_kw={"inputmode": "numeric"})
 
 
-class FulfilForm(FlaskForm):
+class FulfilForm(PageForm):
     note = TextAreaField(_l("完成情况"), validators=[required(), max_length(1000)],
                          description=_l("例如：11月20日把轮椅送到家里，教会了使用。"))
     photos = MultipleFileField(_l("凭证照片（可不传，最多 6 张）"),
                                description=_l("拍物品、收据或完成的活儿即可，请不要拍受助人的脸。"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     rating = SelectField(_l("评价"), coerce=int, validators=[Optional()],
                          choices=options([(5, _l("5 星 · 非常满意")), (4, _l("4 星 · 满意")),
                                           (3, _l("3 星 · 一般")), (2, _l("2 星 · 不太满意")),

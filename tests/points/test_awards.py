@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.inbox.models import Message
 from portal.points import awards, ledger
 from portal.points.award_models import Award
 from portal.points.models import LedgerEntry
@@ -144,6 +145,69 @@ def test_objection_kept_or_reversed(tree, make_user):
     db.session.commit()
     assert award.status == "reversed" and ledger.balance_of(resident.id) == 0
     assert ledger.verify_balances() == []
+
+
+def messages_to(user) -> list[Message]:
+    return list(db.session.scalars(
+        select(Message).where(Message.user_id == user.id).order_by(Message.id)))
+
+
+def test_a_kept_objection_tells_the_objector_the_decision_and_the_note(tree, make_user,
+                                                                       texts):
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    admin = make_user("admin", zone=tree.xinan)
+    resident, neighbour = make_user(name="王秀英"), make_user()
+    award = awards.record_award(coordinator, resident, points="3", reason="救人",
+                                evidence_note="说明")
+    objection = awards.raise_objection(neighbour, award, "当时我也在场，是别人救的")
+    db.session.commit()
+    assert messages_to(neighbour) == []
+    awards.resolve_objection(admin, objection, reverse=False, note="经核实，监控显示属实")
+    db.session.commit()
+    [message] = messages_to(neighbour)
+    assert message.kind == "objection.kept"
+    text = message.title + message.body
+    assert "维持" in text and "救人" in text and "经核实，监控显示属实" in message.body
+    assert "王秀英" not in text and "王**" in message.body   # the notice's masking holds
+    assert message.link is None                            # self-sufficient: nothing to open
+    assert texts == [(neighbour.phone, "【社区微平台】" + message.title)]
+    assert messages_to(resident) == []                     # a kept award changes nothing
+
+
+def test_a_reversal_tells_every_objector_and_the_recipient_once(tree, make_user, texts):
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    admin = make_user("admin", zone=tree.xinan)
+    resident, neighbour, other = make_user(), make_user(), make_user()
+    award = awards.record_award(coordinator, resident, points="3", reason="救人",
+                                evidence_note="说明")
+    first = awards.raise_objection(neighbour, award, "当时我也在场，是别人救的")
+    awards.raise_objection(other, award, "情况不属实")
+    db.session.commit()
+    awards.resolve_objection(admin, first, reverse=True, note="复核后不属实")
+    db.session.commit()
+    for objector in (neighbour, other):
+        [message] = messages_to(objector)
+        assert message.kind == "objection.reversed"
+        assert "撤销" in message.title and "复核后不属实" in message.body
+    [told] = messages_to(resident)
+    assert told.kind == "award.reversed" and told.link == f"/points/awards/{award.id}"
+    assert "救人" in told.title and "复核后不属实" in told.body and "3" in told.body
+    assert sorted(phone for phone, _text in texts) == sorted(
+        [neighbour.phone, other.phone, resident.phone])
+
+
+def test_a_refused_resolution_tells_nobody(tree, make_user, texts):
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    admin = make_user("admin", zone=tree.xinan)
+    resident, neighbour = make_user(), make_user()
+    award = awards.record_award(coordinator, resident, points="3", reason="救人",
+                                evidence_note="说明")
+    objection = awards.raise_objection(neighbour, award, "不属实")
+    db.session.commit()
+    with pytest.raises(DomainError):
+        awards.resolve_objection(admin, objection, reverse=True, note="  ")
+    db.session.rollback()
+    assert messages_to(neighbour) == [] and messages_to(resident) == [] and texts == []
 
 
 def test_objection_after_notice_period_is_refused(tree, make_user):

@@ -180,6 +180,32 @@ def test_objection_through_the_page(client, auth, make_user, coordinator):
     assert db.session.scalar(select(Objection.reason)) == "我在现场，情况不属实"
 
 
+def test_the_objector_reads_the_outcome_in_the_inbox(client, auth, make_user, coordinator,
+                                                     tree):
+    admin = make_user("admin", zone=tree.xinan)
+    neighbour, resident = make_user(), make_user()
+    posted = award(coordinator, resident, reason="救灾救人")
+    auth.login(neighbour)
+    client.post(f"/points/notice/{posted.id}/object", data={"reason": "我在现场，情况不属实"})
+    objection_id = db.session.scalar(select(Objection.id))
+    auth.logout()
+    auth.login(admin)
+    client.post(f"/staff/points/objections/{objection_id}/resolve",
+                data={"decision": "reverse", "note": "复核后情况不属实", **once()})
+    auth.logout()
+    auth.login(neighbour)
+    html = client.get("/inbox/").get_data(as_text=True)
+    assert "复核后情况不属实" in html and "救灾救人" in html and "撤销" in html
+    # every link the objector is given opens for them (the award page itself stays private)
+    assert client.get(f"/points/awards/{posted.id}").status_code == 403
+    assert f"/points/awards/{posted.id}" not in html
+    auth.logout()
+    auth.login(resident)
+    html = client.get("/inbox/").get_data(as_text=True)
+    assert "复核后情况不属实" in html and f"/points/awards/{posted.id}" in html
+    assert "复核后情况不属实" in client.get(f"/points/awards/{posted.id}").get_data(as_text=True)
+
+
 def test_leaderboard_is_opt_in_and_masked(client, auth, make_user):
     shy, keen = make_user(name="赵桂兰"), make_user(name="李建国")
     hours.credit_hours(shy.id, 600, source_type="import", source_id=shy.id)

@@ -198,6 +198,28 @@ def test_shift_form_with_bad_times_shows_a_message(client, auth, coordinator, ac
     assert "结束时间要晚于开始时间" in response.get_data(as_text=True)
 
 
+def test_a_post_rows_bad_number_is_refused_in_chinese(client, auth, coordinator, activity,
+                                                      tree):
+    auth.login(coordinator)
+    response = client.post(f"/staff/shifts/activities/{activity.id}/shifts/new", data={**once(),
+        "day": "2099-01-01", "start": "07:00", "end": "09:00", "capacity": "",
+        "zone": tree.xinan_grid.id, "posts-0-name": "桶边督导", "posts-0-capacity": "1.5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not a valid" not in html
+    assert "整数" in html
+
+
+def test_a_day_that_does_not_exist_is_called_invalid_not_missing(client, auth, coordinator,
+                                                                  activity, tree):
+    auth.login(coordinator)
+    url = f"/staff/shifts/activities/{activity.id}/shifts/new"
+    fields = {"start": "07:00", "end": "09:00", "capacity": "5", "zone": tree.xinan_grid.id}
+    html = client.post(url, data={**once(), **fields, "day": "2026-02-30"}).get_data(as_text=True)
+    assert "请填写一个有效的日期。" in html and "这一项必须填写" not in html
+    html = client.post(url, data={**once(), **fields, "day": ""}).get_data(as_text=True)
+    assert "这一项必须填写" in html and "请填写一个有效的日期" not in html
+
+
 def test_edit_forms_show_the_current_place(client, auth, coordinator, activity, make_shift,
                                            tree):
     from datetime import time

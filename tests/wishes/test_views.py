@@ -123,6 +123,16 @@ def test_bad_input_changes_nothing(client, auth, poster):
     assert db.session.scalar(select(Wish)) is None
 
 
+def test_a_deadline_that_does_not_exist_is_called_invalid(client, auth, poster):
+    auth.login(poster)
+    html = client.post("/wishes/new", data={**_form(deadline="2026-02-30"), **once()}) \
+        .get_data(as_text=True)
+    assert "请填写一个有效的日期。" in html and "请选择日期" not in html
+    html = client.post("/wishes/new", data={**_form(deadline=""), **once()}).get_data(as_text=True)
+    assert "请选择日期。" in html and "请填写一个有效的日期" not in html
+    assert db.session.scalar(select(Wish)) is None
+
+
 def test_pages_do_not_grow_queries(client, auth, make_wish, member, coordinator,
                                    count_queries, make_user):
     def confirmed(wish):
