@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts import services as accounts
+from portal.accounts import party
 from portal.accounts.models import PartyMembership
 from portal.checkin import desk, members
 from portal.checkin import services as checkin
@@ -183,9 +183,9 @@ def test_a_clerk_neither_sells_to_nor_voids_for_nor_hands_goods_to_themselves(
 def test_nobody_verifies_their_own_party_declaration(make_user, tree):
     admin = make_user("admin", zone=tree.xinan, party="pending")
     membership = db.session.scalar(select(PartyMembership))
-    _refused(lambda: accounts.review_party_membership(admin, membership, approve=True))
+    _refused(lambda: party.review_party_membership(admin, membership, approve=True))
     assert db.session.get(PartyMembership, membership.id).status == "pending"
-    accounts.review_party_membership(make_user("admin", zone=tree.xinan), membership,
+    party.review_party_membership(make_user("admin", zone=tree.xinan), membership,
                                      approve=True)
 
 

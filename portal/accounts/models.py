@@ -142,7 +142,7 @@ class PartyMembership(db.Model):
 
 class ServicePost(db.Model):
     """A service post (岗位) party members can prefer, e.g. 助老助残. Admins edit the list; until
-    the first edit it is the default eight (accounts.services.SERVICE_POSTS)."""
+    the first edit it is the default eight (accounts.party.SERVICE_POSTS)."""
 
     __tablename__ = "service_posts"
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import moves, services
+from portal.accounts import party as party_members
 from portal.accounts import sessions as login_sessions
 from portal.accounts.forms import LoginForm, PartyForm, PasswordForm, ProfileForm, RegisterForm
 from portal.accounts.move_models import MoveRequest
@@ -162,10 +163,10 @@ def change_password():
 def party():
     membership = current_user.party
     form = PartyForm(obj=membership)
-    form.service_posts.choices = options((p, p) for p in services.service_post_names())
+    form.service_posts.choices = options((p, p) for p in party_members.service_post_names())
     if form.validate_on_submit():
         ok, _membership = attempt(
-            services.declare_party_membership, current_user,
+            party_members.declare_party_membership, current_user,
             work_unit=form.work_unit.data, branch=form.branch.data,
             skills=form.skills.data, service_posts=form.service_posts.data or [],
             once=url_for("accounts.party"),

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import policy
-from portal.accounts import moves, services
+from portal.accounts import moves, party, services
 from portal.accounts.models import ROLE_LABELS, PartyMembership, RoleGrant, ServicePost, User
 from portal.accounts.move_models import MoveRequest
 from portal.extensions import db
@@ -154,7 +154,7 @@ def party_review(membership_id: int):
         abort(404)
     form = ReviewForm()
     approve = request.form.get("decision") == "approve"
-    ok, _m = attempt(services.review_party_membership, current_user, membership,
+    ok, _m = attempt(party.review_party_membership, current_user, membership,
                      approve=approve, note=form.note.data or "",
                      once=url_for("staff.party_queue"))
     if ok:
@@ -194,13 +194,13 @@ def service_posts():
         post = db.session.get(ServicePost, post_id) if post_id else None
         if post_id and post is None:
             abort(404)
-        ok, _p = attempt(services.save_service_post, current_user, post,
+        ok, _p = attempt(party.save_service_post, current_user, post,
                          name=request.form.get("name", ""),
                          is_active=request.form.get("is_active") == "y")
         if ok:
             flash(_("服务岗位已保存。"), "success")
         return redirect(url_for("staff.service_posts"))
-    posts = services.all_service_posts()
+    posts = party.all_service_posts()
     db.session.commit()
     return render_template("staff/service_posts.html", posts=posts)
 

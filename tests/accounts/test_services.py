@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts import services
+from portal.accounts import party, services
 from portal.accounts.models import PartyMembership, RoleGrant, User
 from portal.audit import AuditEvent
 from portal.errors import DomainError
@@ -158,29 +158,29 @@ def test_revoke_removes_the_grant(tree, make_user):
 def test_party_declaration_and_review(tree, make_user):
     resident = make_user()
     admin = make_user("admin", zone=tree.xinan)
-    membership = services.declare_party_membership(
+    membership = party.declare_party_membership(
         resident, work_unit="东川区税务局", branch="第二党支部", skills="懂税法",
         service_posts=["政策宣传", "助老助残"])
     db.session.commit()
     assert membership.status == "pending" and not resident.is_verified_party_member
     with pytest.raises(DomainError) as error:
-        services.review_party_membership(admin, membership, approve=False, note="")
+        party.review_party_membership(admin, membership, approve=False, note="")
     assert error.value.code == "needs_reason"
-    services.review_party_membership(admin, membership, approve=False, note="支部名称不完整")
+    party.review_party_membership(admin, membership, approve=False, note="支部名称不完整")
     db.session.commit()
     assert membership.status == "rejected" and membership.review_note == "支部名称不完整"
     # the resident fixes it and declares again
-    services.declare_party_membership(resident, work_unit="东川区税务局",
+    party.declare_party_membership(resident, work_unit="东川区税务局",
                                       branch="东川区税务局第二党支部", skills="",
                                       service_posts=[])
-    services.review_party_membership(admin, membership, approve=True)
+    party.review_party_membership(admin, membership, approve=True)
     db.session.commit()
     assert db.session.get(User, resident.id).is_verified_party_member
     with pytest.raises(DomainError) as error:
-        services.review_party_membership(admin, membership, approve=True)
+        party.review_party_membership(admin, membership, approve=True)
     assert error.value.code == "not_pending"
     with pytest.raises(DomainError) as error:
-        services.declare_party_membership(resident, work_unit="x", branch="y", skills="",
+        party.declare_party_membership(resident, work_unit="x", branch="y", skills="",
                                           service_posts=[])
     assert error.value.code == "already_verified"
 
@@ -193,7 +193,7 @@ def test_party_review_is_scoped(tree, make_user):
         PartyMembership.user_id == resident.id))
     for actor in (admin, coordinator):
         with pytest.raises(DomainError) as error:
-            services.review_party_membership(actor, membership, approve=True)
+            party.review_party_membership(actor, membership, approve=True)
         assert error.value.code == "forbidden"
 
 
@@ -207,7 +207,7 @@ def test_bad_party_declaration(make_user, field, value, code):
     data = dict(work_unit="单位", branch="支部", skills="", service_posts=[])
     data[field] = value
     with pytest.raises(DomainError) as error:
-        services.declare_party_membership(resident, **data)
+        party.declare_party_membership(resident, **data)
     assert error.value.code == code
 
 
