@@ -6,7 +6,7 @@ from werkzeug.datastructures import FileStorage
 from portal.errors import DomainError, NotAllowed
 from portal.uploads import photo_path, save_photo
 from portal.web.transaction import attempt
-from tests.shop.test_views import jpeg_bytes
+from tests.helpers import jpeg_bytes
 
 
 def _upload():

@@ -10,7 +10,7 @@ from portal.checkin.models import Attendance, ScanLog
 from portal.extensions import db
 from portal.points import hours, ledger
 from portal.shifts import activities
-from tests.shifts.test_signups import code_of
+from tests.helpers import code_of
 
 
 def outcomes():

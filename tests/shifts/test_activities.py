@@ -11,7 +11,7 @@ from portal.inbox.models import Message
 from portal.shifts import activities, recurring, reminders, roster, signups
 from portal.shifts.models import Shift, SignUp
 from portal.types import utcnow
-from tests.shifts.test_signups import code_of, messages
+from tests.helpers import code_of, messages
 
 
 def test_coordinator_outside_the_zone_cannot_create(make_user, tree):

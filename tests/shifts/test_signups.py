@@ -7,32 +7,10 @@ from sqlalchemy import func, select
 
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.inbox.models import Message
 from portal.shifts import roster, signups
 from portal.shifts.models import SignUp
 from portal.types import utcnow
-
-
-def code_of(call, *args, **kwargs) -> str:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    db.session.rollback()
-    return caught.value.code
-
-
-def text(message) -> str:
-    """A lazy (translated) message as the resident reads it, in a request's locale."""
-    from flask import current_app
-
-    with current_app.test_request_context():
-        return str(message)
-
-
-def messages(user, kind=None):
-    stmt = select(Message).where(Message.user_id == user.id).order_by(Message.id)
-    if kind:
-        stmt = stmt.where(Message.kind == kind)
-    return list(db.session.scalars(stmt))
+from tests.helpers import code_of, messages, text
 
 
 def test_sign_up_confirms_while_places_last_then_waitlists(make_user, make_shift):

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.shop import cards
 from portal.shop.models import MemberCard
 from tests.conftest import once
-from tests.shifts.test_signups import code_of
+from tests.helpers import code_of
 
 
 def test_reissuing_revokes_the_old_card_and_lost_cards_are_refused(clerk, make_user):

@@ -1,7 +1,6 @@
 """The counter: one-transaction redemptions, refusals that change nothing, voids, races."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,23 +12,8 @@ from portal.points.models import LedgerEntry
 from portal.shop import counter, services
 from portal.shop.models import Good, Redemption
 from tests.conftest import pg_only, run_concurrently
-from tests.shifts.test_signups import code_of
-
-
-def next_tuesday_at(hour: int, minute: int = 0):
-    """A time on the coming Tuesday in Shanghai (the demo shop opens Tue and Fri 9–11:30)."""
-    today = date.today()
-    day = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo("Asia/Shanghai")) \
-        .astimezone(UTC)
-
-
-OPEN = next_tuesday_at(10)
-
-
-def state(good_id: int, user_id: int) -> tuple[int, int]:
-    db.session.rollback()
-    return db.session.get(Good, good_id).stock, ledger.balance_of(user_id)
+from tests.helpers import OPEN, code_of, next_tuesday_at
+from tests.helpers import stock_and_balance as state
 
 
 def test_a_redemption_moves_stock_and_points_together(clerk, shop, make_good, resident):

@@ -15,8 +15,8 @@ from portal.points.models import LedgerEntry
 from portal.shop import counter, reservations, services
 from portal.shop.models import Good, Reservation, StockMovement
 from tests.conftest import pg_only, run_concurrently
-from tests.shifts.test_signups import code_of
-from tests.shop.test_counter import OPEN, state
+from tests.helpers import OPEN, code_of
+from tests.helpers import stock_and_balance as state
 
 BEFORE = OPEN - timedelta(days=1)  # reserved on Monday, online, while the counter is shut
 

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.shop import services
 from portal.shop.models import Good, StockMovement
 from tests.conftest import pg_only, run_concurrently
-from tests.shifts.test_signups import code_of
+from tests.helpers import code_of
 
 
 def test_ean13_check_digit():

@@ -1,6 +1,5 @@
 """Supermarket pages: the catalogue, goods with photos, restock and stock-take by form."""
 
-import io
 from pathlib import Path
 
 from PIL import Image
@@ -10,13 +9,7 @@ from portal.extensions import db
 from portal.points import ledger
 from portal.shop.models import Good
 from tests.conftest import once
-
-
-def jpeg_bytes(size=(900, 600)) -> io.BytesIO:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG")
-    buffer.seek(0)
-    return buffer
+from tests.helpers import jpeg_bytes
 
 
 def test_catalogue_shows_balance_prices_and_availability(client, auth, make_user, make_good):

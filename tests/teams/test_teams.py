@@ -9,7 +9,7 @@ from portal.inbox.models import Message
 from portal.teams import services
 from portal.teams.models import Team, TeamMember
 from tests.conftest import pg_only, run_concurrently
-from tests.shifts.test_signups import code_of
+from tests.helpers import code_of
 
 
 @pytest.fixture

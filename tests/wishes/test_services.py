@@ -18,7 +18,7 @@ from portal.types import utcnow
 from portal.wishes import services
 from portal.wishes.models import Wish, WishEvent
 from tests.conftest import pg_only, run_concurrently
-from tests.shifts.test_signups import code_of
+from tests.helpers import code_of
 
 
 def kinds(wish) -> list[str]:

@@ -14,7 +14,7 @@ from portal.types import utcnow
 from portal.wishes import services
 from portal.wishes.models import Wish
 from tests.conftest import once
-from tests.shop.test_views import jpeg_bytes
+from tests.helpers import jpeg_bytes
 
 
 def _form(**changes):
