@@ -239,8 +239,19 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     return redemption
 
 
+def void_deadline(sale: Redemption) -> datetime:
+    """The moment a sale stops being voidable: REDEMPTION_VOID_MINUTES after it was made.
+    The one place that rule lives; the void, the receipt and the day's list all ask it."""
+    return sale.created_dt + timedelta(minutes=current_app.config["REDEMPTION_VOID_MINUTES"])
+
+
+def is_voidable(sale: Redemption, now: datetime | None = None) -> bool:
+    """Not voided yet, and before its deadline (the clerk's scope is `void`'s own check)."""
+    return sale.status == "done" and (now or utcnow()) < void_deadline(sale)
+
+
 def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = None):
-    """Undo a sale within REDEMPTION_VOID_MINUTES: points back, stock back, exactly once."""
+    """Undo a sale before its `void_deadline`: points back, stock back, exactly once."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", redemption.shop.zone)
     policy.check_not_beneficiary(clerk, redemption.user_id, _l(
@@ -253,9 +264,10 @@ def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = N
         .execution_options(populate_existing=True))
     if redemption.status != "done":
         raise DomainError("already_voided", _l("这笔兑换已经撤销过了。"))
-    minutes = current_app.config["REDEMPTION_VOID_MINUTES"]
-    if now - redemption.created_dt > timedelta(minutes=minutes):
-        raise DomainError("void_too_late", _l("兑换已超过 %(m)d 分钟，不能撤销。", m=minutes))
+    if not is_voidable(redemption, now):
+        raise DomainError("void_too_late", _l(
+            "这笔兑换只能在 %(time)s 前撤销，现在已超过时限，不能撤销。",
+            time=f"{local(void_deadline(redemption)):%H:%M}"))
     entry = db.session.get(ledger.LedgerEntry, redemption.ledger_entry_id)
     ledger.reverse(entry, actor=clerk, memo=f"撤销兑换 {redemption.receipt_no}：{reason}")
     for line in redemption.lines:

@@ -149,3 +149,22 @@ def test_an_expired_member_code_the_limits_line_and_the_a4_receipt(client, auth,
     assert "receipt-58.css" in client.get(sale).get_data(as_text=True)
     client.post(base + "/identify", data={"code": members.member_code(resident)})
     assert "本月已兑 1 / 1" in client.get(base).get_data(as_text=True)
+
+
+def test_the_receipt_asks_the_one_void_rule(client, auth, clerk, open_shop,
+                                                        make_good, resident, monkeypatch):
+    """Move the deadline in counter.void_deadline alone: the receipt and the void itself
+    both follow."""
+    from portal.shop import counter
+
+    sale = counter.redeem(clerk, open_shop, resident, {make_good(price="30", stock=5).id: 1})
+    db.session.commit()
+    auth.login(clerk)
+    receipt = f"/staff/shop/redemptions/{sale.id}"
+    assert "撤销兑换" in client.get(receipt).get_data(as_text=True)
+    monkeypatch.setattr(counter, "void_deadline", lambda sale: sale.created_dt)
+    assert "撤销兑换" not in client.get(receipt).get_data(as_text=True)
+    html = client.post(receipt + "/void", data={"reason": "拿错了"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "不能撤销" in html
+    assert ledger.balance_of(resident.id) == 200
