@@ -163,6 +163,15 @@ def receipt(redemption_id: int):
                            paper=request.args.get("paper"))
 
 
+@bp.get("/<int:shop_id>/redemptions")
+@policy.require_permission("shop.manage")
+def sales_today(shop_id: int):
+    """Today's sales at this shop, newest first: the way back to a receipt, to void it."""
+    shop = _shop(shop_id)
+    return render_template("shop/staff/sales.html", shop=shop,
+                           pagination=queries.sales_of_day(shop, utcnow(), page_arg()))
+
+
 @bp.post("/redemptions/<int:redemption_id>/void")
 @policy.require_permission("shop.manage")
 def void(redemption_id: int):
