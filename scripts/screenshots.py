@@ -74,6 +74,7 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/shop/1/goods/new"),
     ("clerk", "/staff/shop/1/movements"),
     ("clerk", "/staff/shop/1/counter"),
+    ("clerk", "/staff/shop/1/redemptions"),  # today's sales: the way back to a receipt
     ("clerk", "/staff/shop/1/reservations"),
     ("clerk", "/staff/shop/reservations/1"),
     ("clerk", "/staff/shop/1/report"),

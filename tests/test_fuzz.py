@@ -129,6 +129,7 @@ FUZZ = {
     "shop_counter.receipt": "paper",
     "shop_counter.reservation": "",
     "shop_counter.reservations_list": "page",
+    "shop_counter.sales_today": "page",
     "shop_counter.void": "+reason",
     "shop_staff.edit_good": "",
     "shop_staff.edit_shop": "",

@@ -1,4 +1,5 @@
-"""The counter: redeem goods for points in one transaction, and void it within minutes.
+"""The counter: identify the customer, redeem goods for points in one transaction, and void
+the sale within minutes.
 
 A redemption first locks the resident's points account row: concurrent redemptions by one
 resident queue there, so the monthly limits counted next are true. Stock then moves by the
@@ -9,6 +10,7 @@ spent through the ledger. Any refusal raises, the request rolls back, nothing ha
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -16,6 +18,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union_all
 
 from portal import audit, policy
+from portal.accounts.models import User
+from portal.accounts.services import normalise_phone
+from portal.checkin.codes import CodeError
+from portal.checkin.services import find_member
 from portal.clock import local, local_today, to_utc
 from portal.errors import DomainError
 from portal.extensions import db
@@ -23,6 +29,7 @@ from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
+from portal.shop import cards
 from portal.shop.models import Good, Redemption, RedemptionLine, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
@@ -89,6 +96,76 @@ def check_customer(shop: Shop, user, clerk=None) -> None:
     if community is None or community.id != shop.zone_id:
         raise DomainError("not_your_shop", _l(
             "这位居民不是本社区的，请到所在社区的积分超市兑换。"), 403)
+
+
+@dataclass(frozen=True)
+class Identified:
+    """What the counter's one field named: a customer and how they showed who they are
+    (member_code | card | phone), or, for a pickup code, the reservation to hand over."""
+
+    how: str
+    user: User | None = None
+    reservation: Reservation | None = None
+
+
+def _card_like(code: str) -> bool:
+    """A printed card: its QR ("k.<secret>") or its 10-digit number typed in."""
+    return code.startswith("k.") or (code.isdigit() and len(code) == 10)
+
+
+def _member(code: str, now: datetime) -> User:
+    try:
+        return find_member(code, now)
+    except CodeError as error:
+        if error.code == "expired_code":
+            raise DomainError("expired_code", _l("二维码已过期，请让居民刷新会员码。"),
+                              400) from None
+        raise DomainError("invalid_code", _l("二维码无效，请重新扫描。"), 400) from None
+
+
+def _by_phone(clerk, phone: str, reason: str) -> User:
+    """Without a code the clerk acts for the person, so only for a resident below them."""
+    if not reason:
+        raise DomainError("needs_reason", _l("按手机号查找需要写明原因。"), 400)
+    user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
+    if user is None:
+        raise DomainError("phone_not_found", _l("没有找到这个手机号对应的居民。"), 404)
+    if not policy.may_act_on(clerk, "counter_lookup", user):
+        raise DomainError("lookup_not_allowed", _l(
+            "按手机号查找只能为普通居民办理；工作人员请出示会员码。"), 403)
+    return user
+
+
+def identify(clerk, shop: Shop, *, code: str = "", phone: str = "", reason: str = "",
+             now: datetime | None = None) -> Identified:
+    """Who (or which reservation) the clerk's scan or typing names. A code, if any, wins:
+    a pickup code (six digits, or "p." and six digits from its QR), a printed card, else a
+    member code. With no code, a phone number and a reason; that look-up is audited, since
+    it shows the clerk a person who did not show their own code. The customer checks
+    (`check_customer`) apply to every way in. Raises DomainError with the Chinese message."""
+    from portal.shop import reservations  # reservations imports this module
+
+    now = now or utcnow()
+    policy.check(clerk, "shop.manage", shop.zone)
+    code = (code or "").strip()
+    compact = code.replace(" ", "")
+    phone, reason = (phone or "").strip(), (reason or "").strip()
+    if reservations.CODE_RE.match(compact):
+        return Identified("pickup", reservation=reservations.find_for_pickup(clerk, shop, code))
+    if _card_like(compact):
+        user, how = cards.holder_of(code), "card"
+    elif code:
+        user, how = _member(code, now), "member_code"
+    elif phone:
+        user, how = _by_phone(clerk, phone, reason), "phone"
+    else:
+        raise DomainError("nothing_to_identify", _l(
+            "请扫会员码、会员卡或取货码，或按手机号查找。"), 400)
+    check_customer(shop, user, clerk)
+    if how == "phone":
+        audit.record(clerk, "counter.lookup", user,
+                     f"积分超市按手机号查找 {user.name}：{reason}", shop.zone)
+    return Identified(how, user)
 
 
 def sale_for_key(user_id: int, key: str | None) -> Redemption | None:
@@ -162,8 +239,19 @@ def redeem(clerk, shop: Shop, user, items: dict[int, int], *, identified_by: str
     return redemption
 
 
+def void_deadline(sale: Redemption) -> datetime:
+    """The moment a sale stops being voidable: REDEMPTION_VOID_MINUTES after it was made.
+    The one place that rule lives; the void, the receipt and the day's list all ask it."""
+    return sale.created_dt + timedelta(minutes=current_app.config["REDEMPTION_VOID_MINUTES"])
+
+
+def is_voidable(sale: Redemption, now: datetime | None = None) -> bool:
+    """Not voided yet, and before its deadline (the clerk's scope is `void`'s own check)."""
+    return sale.status == "done" and (now or utcnow()) < void_deadline(sale)
+
+
 def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = None):
-    """Undo a sale within REDEMPTION_VOID_MINUTES: points back, stock back, exactly once."""
+    """Undo a sale before its `void_deadline`: points back, stock back, exactly once."""
     now = now or utcnow()
     policy.check(clerk, "shop.manage", redemption.shop.zone)
     policy.check_not_beneficiary(clerk, redemption.user_id, _l(
@@ -176,9 +264,10 @@ def void(clerk, redemption: Redemption, reason: str, *, now: datetime | None = N
         .execution_options(populate_existing=True))
     if redemption.status != "done":
         raise DomainError("already_voided", _l("这笔兑换已经撤销过了。"))
-    minutes = current_app.config["REDEMPTION_VOID_MINUTES"]
-    if now - redemption.created_dt > timedelta(minutes=minutes):
-        raise DomainError("void_too_late", _l("兑换已超过 %(m)d 分钟，不能撤销。", m=minutes))
+    if not is_voidable(redemption, now):
+        raise DomainError("void_too_late", _l(
+            "这笔兑换只能在 %(time)s 前撤销，现在已超过时限，不能撤销。",
+            time=f"{local(void_deadline(redemption)):%H:%M}"))
     entry = db.session.get(ledger.LedgerEntry, redemption.ledger_entry_id)
     ledger.reverse(entry, actor=clerk, memo=f"撤销兑换 {redemption.receipt_no}：{reason}")
     for line in redemption.lines:

@@ -13,16 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import audit, policy
+from portal import policy
 from portal.accounts.models import User
-from portal.accounts.services import normalise_phone
-from portal.checkin.codes import CodeError
-from portal.checkin.services import find_member
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.points import ledger
 from portal.points.amounts import format_points
-from portal.shop import cards, counter, queries, reservations
+from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.views import _shop
 from portal.types import utcnow
@@ -31,6 +28,12 @@ from portal.web.transaction import attempt
 
 bp = Blueprint("shop_counter", __name__)
 CART = "counter"
+
+
+@bp.context_processor
+def _void_rule():
+    """Templates ask the counter's one void rule, never restate it."""
+    return {"is_voidable": counter.is_voidable, "void_deadline": counter.void_deadline}
 
 
 def _cart(shop_id: int) -> dict:
@@ -77,47 +80,17 @@ def _back(shop_id: int):
 @bp.post("/<int:shop_id>/counter/identify")
 @policy.require_permission("shop.manage")
 def identify(shop_id: int):
+    """The one field (a scanner types into it) or the phone look-up: `counter.identify` says
+    who it is; a resident starts a new cart, a pickup code opens its reservation."""
     shop = _shop(shop_id)
-    code, phone = (request.form.get("code") or "").strip(), request.form.get("phone") or ""
-    reason = (request.form.get("reason") or "").strip()
-    user, how = None, "member_code"
-    if reservations.CODE_RE.match(code.replace(" ", "")):  # a pickup code, not a resident
-        return _pickup_lookup(shop, code)
-    if code.startswith("k.") or (code.replace(" ", "").isdigit() and len(code.replace(" ", ""))
-                                 == 10):
-        try:  # a printed member card: its QR, or its number typed in
-            user, how = cards.holder_of(code), "card"
-        except DomainError as error:
-            flash(error.message, "error")
-    elif code:
-        try:
-            user = find_member(code, utcnow())
-        except CodeError as error:
-            flash(_("二维码已过期，请让居民刷新会员码。") if error.code == "expired_code"
-                  else _("二维码无效，请重新扫描。"), "error")
-    elif phone:
-        if not reason:
-            flash(_("按手机号查找需要写明原因。"), "error")
-            return _back(shop.id)
-        user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
-        if user is None:
-            flash(_("没有找到这个手机号对应的居民。"), "error")
-        elif not policy.may_act_on(current_user, "counter_lookup", user):
-            # without a code, the clerk acts for the person: never for an equal or higher one
-            flash(_("按手机号查找只能为普通居民办理；工作人员请出示会员码。"), "error")
-            return _back(shop.id)
-        else:
-            how = "phone"
-            audit.record(current_user, "counter.lookup", user,
-                         f"积分超市按手机号查找 {user.name}：{reason}", shop.zone)
-            db.session.commit()
-    if user is not None:
-        try:
-            counter.check_customer(shop, user, clerk=current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-            return _back(shop.id)
-        _save({"shop": shop.id, "user": user.id, "how": how, "items": {},
+    ok, found = attempt(counter.identify, current_user, shop,
+                        code=request.form.get("code") or "",
+                        phone=request.form.get("phone") or "",
+                        reason=request.form.get("reason") or "")
+    if ok and found.reservation is not None:
+        return redirect(url_for("shop_counter.reservation", reservation_id=found.reservation.id))
+    if ok:
+        _save({"shop": shop.id, "user": found.user.id, "how": found.how, "items": {},
                "key": secrets.token_urlsafe(16)})
     return _back(shop.id)
 
@@ -187,15 +160,17 @@ def _redemption(redemption_id: int) -> Redemption:
 @bp.get("/redemptions/<int:redemption_id>")
 @policy.require_permission("shop.manage")
 def receipt(redemption_id: int):
-    from datetime import timedelta
+    return render_template("shop/staff/receipt.html", sale=_redemption(redemption_id),
+                           paper=request.args.get("paper"))
 
-    from flask import current_app
 
-    sale = _redemption(redemption_id)
-    void_until = sale.created_dt + timedelta(minutes=current_app.config["REDEMPTION_VOID_MINUTES"])
-    return render_template("shop/staff/receipt.html", sale=sale, paper=request.args.get("paper"),
-                           can_void=sale.status == "done" and utcnow() < void_until,
-                           void_until=void_until)
+@bp.get("/<int:shop_id>/redemptions")
+@policy.require_permission("shop.manage")
+def sales_today(shop_id: int):
+    """Today's sales at this shop, newest first: the way back to a receipt, to void it."""
+    shop = _shop(shop_id)
+    return render_template("shop/staff/sales.html", shop=shop,
+                           pagination=queries.sales_of_day(shop, utcnow(), page_arg()))
 
 
 @bp.post("/redemptions/<int:redemption_id>/void")

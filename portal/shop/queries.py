@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import policy
+from portal.clock import local_today, to_utc
 from portal.extensions import db
-from portal.shop.models import Good, Reservation, Shop, StockMovement
+from portal.shop.models import Good, Redemption, Reservation, Shop, StockMovement
 from portal.zones.models import Zone
 
 PAGE_SIZE = 30
@@ -68,4 +71,17 @@ def shop_reservations(shop: Shop, page: int = 1):
             .options(joinedload(Reservation.good), joinedload(Reservation.user))
             .order_by((Reservation.status == "held").desc(), Reservation.expires_dt,
                       Reservation.id.desc()))
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def sales_of_day(shop: Shop, now: datetime, page: int = 1):
+    """The shop's counter sales on `now`'s local (Asia/Shanghai) day, newest first, each
+    with its resident: the clerk's way back to a receipt."""
+    day = local_today(now)
+    stmt = (select(Redemption)
+            .where(Redemption.shop_id == shop.id,
+                   Redemption.created_dt >= to_utc(day, time.min),
+                   Redemption.created_dt < to_utc(day + timedelta(days=1), time.min))
+            .options(joinedload(Redemption.user))
+            .order_by(Redemption.created_dt.desc(), Redemption.id.desc()))
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -3,6 +3,7 @@ pickup code; the clerk's scanner reads its QR at the counter and hands the rice 
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import pytest
@@ -10,9 +11,13 @@ from playwright.sync_api import Page, expect
 
 from portal.extensions import db
 from portal.points import ledger
-from portal.shop import services
+from portal.shop import reservations, services
 from portal.shop.models import Good, Reservation
-from tests.browser.test_accounts_flow import assert_no_horizontal_overflow
+from tests.browser.test_accounts_flow import (
+    assert_no_horizontal_overflow,
+    html_class,
+    toggle_text_size,
+)
 from tests.browser.test_checkin_flow import read_qr
 from tests.browser.test_points_flow import log_in
 
@@ -87,3 +92,49 @@ def _code_page(phone):
     phone.get_by_test_id("held").get_by_role("link").first.click()
     phone.wait_for_load_state()
     return phone
+
+
+# How far a button's label sits inside its border, above and below, and on how many lines.
+LABEL_INSET_JS = """
+(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  const text = range.getBoundingClientRect(), box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {lines,
+          above: text.top - (box.top + parseFloat(style.borderTopWidth)),
+          below: (box.bottom - parseFloat(style.borderBottomWidth)) - text.bottom};
+}
+"""
+
+
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_a_wrapped_button_label_keeps_clear_of_its_border(page: Page, make_user, tree,
+                                                          live_server, mode):
+    """待取货的预约 on the catalogue: a long good's name and the pickup code wrap onto two
+    lines, and the words must not touch the button's border (they did in large text)."""
+    admin = make_user("admin", zone=tree.xinan)
+    clerk = make_user("clerk", zone=tree.xinan)
+    shop = services.save_shop(admin, None, zone=tree.xinan, name="新安路社区积分超市",
+                              open_days=list(range(7)), open_time=time(0),
+                              close_time=time(23, 59, 59))
+    tissues = services.save_good(clerk, shop, None, name="维达抽纸 3 包 家庭装 超韧 130 抽",
+                                 category="纸品", price="4", monthly_limit=None, barcode="",
+                                 low_stock=2)
+    services.restock(clerk, tissues, 5, "入库")
+    resident = make_user(name="王秀英")
+    ledger.earn(resident.id, 500, source_type="award", source_id=resident.id)
+    reservations.reserve(resident, tissues, 1)
+    db.session.commit()
+
+    log_in(page, resident.phone, live_server)
+    if mode == "large":
+        toggle_text_size(page)
+    page.goto("/shop/")
+    html_class(page).to_have_class(re.compile(rf"\b{mode}-text\b"))
+    button = page.get_by_test_id("held").get_by_role("link")
+    inset = button.evaluate(LABEL_INSET_JS)
+    assert inset["lines"] >= 2, inset  # the label does wrap, so this measures a wrapped one
+    assert inset["above"] >= 6 and inset["below"] >= 6, inset
+    assert_no_horizontal_overflow(page)

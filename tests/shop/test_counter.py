@@ -83,6 +83,21 @@ def test_void_after_ten_minutes_is_refused(clerk, shop, make_good, resident):
                    now=OPEN + timedelta(minutes=11)) == "void_too_late"
 
 
+def test_the_void_deadline_is_one_rule_the_void_obeys(app, clerk, shop, make_good, resident):
+    rice = make_good(price="30", stock=5)
+    sale = counter.redeem(clerk, shop, resident, {rice.id: 1}, now=OPEN)
+    db.session.commit()
+    deadline = counter.void_deadline(sale)
+    assert deadline == OPEN + timedelta(minutes=app.config["REDEMPTION_VOID_MINUTES"])
+    second = timedelta(seconds=1)
+    assert counter.is_voidable(sale, deadline - second)
+    assert not counter.is_voidable(sale, deadline)
+    assert code_of(counter.void, clerk, sale, "到点了", now=deadline) == "void_too_late"
+    counter.void(clerk, sale, "差一秒", now=deadline - second)
+    db.session.commit()
+    assert not counter.is_voidable(sale, deadline - second)  # voided: nothing left to void
+
+
 @pg_only
 def test_30_concurrent_redemptions_of_the_last_item_one_succeeds(app, clerk, open_always,
                                                                  make_good, make_user):
