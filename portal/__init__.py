@@ -26,8 +26,8 @@ from portal.shifts.staff_views import bp as shifts_staff_bp
 from portal.shifts.views import bp as shifts_bp
 from portal.shop.cards_views import bp as shop_cards_bp
 from portal.shop.counter_views import bp as shop_counter_bp
+from portal.shop.staff_views import bp as shop_staff_bp
 from portal.shop.views import bp as shop_bp
-from portal.shop.views import staff as shop_staff_bp
 from portal.sqlite import enable_sqlite_pragmas
 from portal.staff.views import bp as staff_bp
 from portal.teams.views import bp as teams_bp

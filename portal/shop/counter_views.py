@@ -21,7 +21,7 @@ from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
-from portal.shop.views import _shop
+from portal.shop.staff_views import shop_in_scope
 from portal.types import utcnow
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import attempt
@@ -49,7 +49,7 @@ def _save(cart: dict) -> None:
 @bp.get("/<int:shop_id>/counter")
 @policy.require_permission("shop.manage")
 def counter_page(shop_id: int):
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     cart = _cart(shop.id)
     sold = counter.sale_for_key(cart["user"], counter.request_key(cart.get("key"))) \
         if cart.get("user") else None
@@ -82,7 +82,7 @@ def _back(shop_id: int):
 def identify(shop_id: int):
     """The one field (a scanner types into it) or the phone look-up: `counter.identify` says
     who it is; a resident starts a new cart, a pickup code opens its reservation."""
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     ok, found = attempt(counter.identify, current_user, shop,
                         code=request.form.get("code") or "",
                         phone=request.form.get("phone") or "",
@@ -98,7 +98,7 @@ def identify(shop_id: int):
 @bp.post("/<int:shop_id>/counter/cart")
 @policy.require_permission("shop.manage")
 def cart(shop_id: int):
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     current = _cart(shop.id)
     if not current.get("user"):
         return _back(shop.id)
@@ -133,7 +133,7 @@ def cart(shop_id: int):
 @bp.post("/<int:shop_id>/counter/confirm")
 @policy.require_permission("shop.manage")
 def confirm(shop_id: int):
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     current = _cart(shop.id)
     user = db.session.get(User, current.get("user") or 0)
     if user is None:
@@ -153,7 +153,7 @@ def _redemption(redemption_id: int) -> Redemption:
     sale = db.session.get(Redemption, redemption_id)
     if sale is None:
         abort(404)
-    _shop(sale.shop_id)
+    shop_in_scope(sale.shop_id)
     return sale
 
 
@@ -168,7 +168,7 @@ def receipt(redemption_id: int):
 @policy.require_permission("shop.manage")
 def sales_today(shop_id: int):
     """Today's sales at this shop, newest first: the way back to a receipt, to void it."""
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     return render_template("shop/staff/sales.html", shop=shop,
                            pagination=queries.sales_of_day(shop, utcnow(), page_arg()))
 
@@ -195,13 +195,13 @@ def _pickup_lookup(shop, code: str):
 @bp.post("/<int:shop_id>/counter/pickup")
 @policy.require_permission("shop.manage")
 def pickup_lookup(shop_id: int):
-    return _pickup_lookup(_shop(shop_id), request.form.get("code") or "")
+    return _pickup_lookup(shop_in_scope(shop_id), request.form.get("code") or "")
 
 
 @bp.get("/<int:shop_id>/reservations")
 @policy.require_permission("shop.manage")
 def reservations_list(shop_id: int):
-    shop = _shop(shop_id)
+    shop = shop_in_scope(shop_id)
     return render_template("shop/staff/reservations.html", shop=shop,
                            pagination=queries.shop_reservations(shop, page_arg()))
 
@@ -210,7 +210,7 @@ def _reservation(reservation_id: int) -> Reservation:
     booked = db.session.get(Reservation, reservation_id)
     if booked is None:
         abort(404)
-    _shop(booked.shop_id)
+    shop_in_scope(booked.shop_id)
     return booked
 
 
