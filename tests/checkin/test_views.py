@@ -169,3 +169,16 @@ def test_close_shifts_command_is_idempotent(runner, live_shift, volunteer):
     db.session.commit()
     assert "closed: 1" in runner.invoke(args=["close-shifts"]).output
     assert "closed: 0" in runner.invoke(args=["close-shifts"]).output
+
+
+def test_a_good_link_logs_nothing_yet_and_a_stale_one_is_logged_for_who_opened_it(
+        client, auth, live_shift, volunteer):
+    auth.login(volunteer)
+    assert client.get(code_path(live_shift)).status_code == 302
+    assert db.session.scalars(select(ScanLog)).all() == []  # the check-in behind it logs
+    old = codes.shift_token(live_shift.id, utcnow() - timedelta(minutes=5))
+    page = client.get(f"/c/{old}").get_data(as_text=True)
+    assert "二维码已过期" in page and "王**" not in page
+    (row,) = db.session.scalars(select(ScanLog)).all()
+    assert (row.outcome, row.method, row.user_id, row.actor_id, row.shift_id) == \
+        ("expired_code", "shift_code", volunteer.id, None, None)
