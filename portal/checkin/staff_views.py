@@ -97,8 +97,10 @@ def issue_poster(shift_id: int):
         ok, _r = attempt(posters.revoke, current_user, shift)
         message = _("海报已作废，扫码会被拒绝。")
     else:
-        ok, _r = attempt(posters.issue, current_user, shift)
-        message = _("已生成新海报。之前打印的海报已作废。")
+        ok, issued = attempt(posters.issue, current_user, shift)
+        replaced = ok and issued.replaced  # only then was a printed poster made void
+        message = _("已生成新海报。之前打印的海报已作废。") if replaced else \
+            _("已生成海报，可以打印了。")
     if ok:
         flash(message, "success")
     return redirect(url_for("checkin_staff.poster", shift_id=shift.id))

@@ -192,7 +192,7 @@ def test_a_checked_in_volunteer_cannot_be_marked_no_show(live_shift, volunteer, 
 def test_a_revoked_poster_is_refused(live_shift, volunteer, coordinator):
     from portal.checkin import posters
 
-    first = posters.issue(coordinator, live_shift)
+    first = posters.issue(coordinator, live_shift).token
     posters.issue(coordinator, live_shift)  # reissued: the first poster is dead
     code = codes.read_shift_code(first, services.utcnow())
     assert services.self_scan(volunteer, code, raw=first).outcome == "invalid_code"

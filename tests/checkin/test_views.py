@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import zxingcpp
@@ -182,3 +183,19 @@ def test_a_good_link_logs_nothing_yet_and_a_stale_one_is_logged_for_who_opened_i
     (row,) = db.session.scalars(select(ScanLog)).all()
     assert (row.outcome, row.method, row.user_id, row.actor_id, row.shift_id) == \
         ("expired_code", "shift_code", volunteer.id, None, None)
+
+
+def test_only_a_poster_that_existed_is_said_to_be_void(client, auth, live_shift, coordinator):
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/poster"
+
+    def issue() -> str:
+        """What the flash says after 生成海报."""
+        html = client.post(url, data={"action": "issue"}, follow_redirects=True).get_data(
+            as_text=True)
+        return " ".join(re.findall(r'<p class="flash flash-success">.*?<span>(.*?)</span>', html))
+
+    assert issue() == "已生成海报，可以打印了。"  # the first: nothing printed to void
+    assert issue() == "已生成新海报。之前打印的海报已作废。"
+    client.post(url, data={"action": "revoke"}, follow_redirects=True)
+    assert issue() == "已生成海报，可以打印了。"  # the printed ones died with the revoke
