@@ -81,3 +81,10 @@ def describe_result(result) -> dict:
     return {"outcome": outcome, "ok": result.ok, "action": result.action, "title": title,
             "detail": detail, "user_id": getattr(result.user, "id", None),
             "walk_in": outcome == "not_signed_up" and result.user is not None}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """The scan desk's tally: on the page, and in every scan's answer, so the page keeps it
+    current without a reload."""
+    return _("已签到 %(checked_in)d / %(total)d 人，已签退 %(out)d 人",
+             checked_in=counts["in"], total=counts["confirmed"], out=counts["out"])

@@ -23,7 +23,7 @@ from portal import policy
 from portal.accounts.models import User
 from portal.checkin import codes, desk, posters, qr, queries, services
 from portal.checkin.models import Attendance
-from portal.checkin.outcomes import describe_result
+from portal.checkin.outcomes import describe_counts, describe_result
 from portal.clock import local, to_utc
 from portal.errors import DomainError
 from portal.extensions import db
@@ -32,6 +32,7 @@ from portal.types import utcnow
 from portal.web import attempt, bounded_int
 
 bp = Blueprint("checkin_staff", __name__)
+bp.add_app_template_global(describe_counts, "describe_counts")
 PERMISSION = "shifts.manage"
 
 
@@ -112,17 +113,18 @@ def _mode() -> str:
 
 def _respond(shift: Shift, result: services.ScanResult | None, error: str | None = None,
              commit: bool = False):
-    """The result as JSON (camera, USB scanner) or as the page (no JavaScript). It is worded
-    before the commit, which would otherwise expire the rows and cost two more queries."""
+    """The result as JSON (camera, USB scanner) or as the page (no JavaScript), each with the
+    tally counted in the scan's own transaction, so it includes this scan. Worded before the
+    commit, which would otherwise expire the rows and cost two more queries."""
     described = describe_result(result) if result else None
+    counts = queries.counts(shift)
     if commit:
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
-        if error:
-            return jsonify(outcome="error", ok=False, title=error, detail="")
-        return jsonify(described)
+        body = dict(outcome="error", ok=False, title=error, detail="") if error else described
+        return jsonify({**body, "counts": describe_counts(counts)})
     return render_template("checkin/staff/scan.html", shift=shift, mode=_mode(),
-                           result=described, error=error, counts=queries.counts(shift))
+                           result=described, error=error, counts=counts)
 
 
 @bp.get("/<int:shift_id>/scan")

@@ -139,12 +139,17 @@ def test_coordinator_scans_a_member_code_typed_like_a_usb_scanner(page: Page, ne
 
     log_in(page, coordinator.phone, live_server)
     page.goto(f"/staff/checkin/{shift.id}/scan")
+    counts = page.get_by_test_id("scan-counts")
+    expect(counts).to_have_text("已签到 0 / 1 人，已签退 0 人")
+    page.evaluate("window.sameDesk = true")  # gone if the page reloads
     field = page.get_by_label("会员码（扫码枪或手工输入）")
     expect(field).to_be_focused()
     field.fill(code)
     field.press("Enter")  # what a USB scanner does
     result = page.get_by_test_id("scan-result")
     expect(result).to_contain_text("签到成功")
+    expect(counts).to_have_text("已签到 1 / 1 人，已签退 0 人")  # the tally moved with it
+    assert page.evaluate("window.sameDesk") is True  # without a reload
     expect(result).to_have_class(re.compile(r"\bscan-ok\b"))
     expect(field).to_be_focused()  # ready for the next one
     field.fill(code)

@@ -199,3 +199,29 @@ def test_only_a_poster_that_existed_is_said_to_be_void(client, auth, live_shift,
     assert issue() == "已生成新海报。之前打印的海报已作废。"
     client.post(url, data={"action": "revoke"}, follow_redirects=True)
     assert issue() == "已生成海报，可以打印了。"  # the printed ones died with the revoke
+
+
+def test_every_scan_answer_carries_the_desks_tally_with_that_scan(client, auth, live_shift,
+                                                                  volunteer, coordinator,
+                                                                  make_user):
+    """The desk's 已签到 n / m 人 must move with each scan: the JSON the page's script reads
+    carries it, and the page a scan posts to without JavaScript shows it."""
+    from portal.shifts import signups
+
+    other = make_user(name="郑晓东")
+    signups.sign_up(other, live_shift)
+    token, other_token = members.member_code(volunteer), members.member_code(other)
+    db.session.commit()
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/scan"
+    page = client.get(url).get_data(as_text=True)
+    assert "已签到 0 / 2 人，已签退 0 人" in page
+    first = client.post(url, data={"code": token}, headers={"Accept": "application/json"})
+    assert json.loads(first.data)["counts"] == "已签到 1 / 2 人，已签退 0 人"
+    html = client.post(url, data={"code": other_token}).get_data(as_text=True)  # no JS
+    assert "已签到 2 / 2 人，已签退 0 人" in html
+    out = client.post(url + "?mode=out", data={"code": token},
+                      headers={"Accept": "application/json"})
+    assert json.loads(out.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
+    refused = client.post(url, data={"code": "junk"}, headers={"Accept": "application/json"})
+    assert json.loads(refused.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
