@@ -14,6 +14,8 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
+from portal.checkin.outcomes import CheckInError
+
 SHIFT_STEP_SECONDS = 30
 MEMBER_STEP_SECONDS = 60
 #: what a scanned code may look like at all; anything else is refused before any work
@@ -22,12 +24,9 @@ CODE_RE = re.compile(r"^[a-z]\.[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{1,40}\.[A-Za-z
 PASS_MAX_AGE = 15 * 60
 
 
-class CodeError(Exception):
-    """A code was refused: `code` is invalid_code or expired_code."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CodeError(CheckInError):
+    """A code was refused: `code` is invalid_code or expired_code. A check-in refusal like
+    any other; the supermarket counter, which reads member codes too, catches it by name."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Outcome codes as people read them: a title, a detail, and whether it is good news.
+"""Outcome codes as people read them: a title, a detail, and whether it is good news; and
+CheckInError, the refusal that carries one.
 
 Every scan shows one of these, so the words are kept marked but untranslated (`N_`), and
 only the ones a result needs are translated, with Flask-Babel's gettext.
@@ -6,8 +7,10 @@ only the ones a result needs are translated, with Flask-Babel's gettext.
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 
+from portal.errors import DomainError
 from portal.i18n import N_
 from portal.web.formatting import local_dt, mask_name
 
@@ -33,6 +36,17 @@ DETAILS = {
     "outside_area": N_("请到活动地点后再扫码，并允许浏览器获取位置。也可以请协调员帮您签到。"),
     "own_code": N_("请让另一位协调员扫您的会员码，或扫班次签到码自助签到。"),
 }
+
+
+class CheckInError(DomainError):
+    """A scan refused, as pretix's `CheckInError`: `code` is the stable outcome that the scan
+    log records and the pages word; `attendance` is the record a repeat scan shows. Raised by
+    the steps in `services`, caught in one place (`services.perform`), which logs it."""
+
+    def __init__(self, code: str, attendance=None):
+        # lazy: a repeat scan raises this on the hot path, and nothing reads the message
+        super().__init__(code, LazyString(outcome_title, code))
+        self.attendance = attendance
 
 
 def _word(table: dict, outcome: str, default: str) -> str:
@@ -66,3 +80,10 @@ def describe_result(result) -> dict:
     return {"outcome": outcome, "ok": result.ok, "action": result.action, "title": title,
             "detail": detail, "user_id": getattr(result.user, "id", None),
             "walk_in": outcome == "not_signed_up" and result.user is not None}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """The scan desk's tally: on the page, and in every scan's answer, so the page keeps it
+    current without a reload."""
+    return _("已签到 %(checked_in)d / %(total)d 人，已签退 %(out)d 人",
+             checked_in=counts["in"], total=counts["confirmed"], out=counts["out"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from portal import audit, policy
 from portal.checkin import codes
 from portal.extensions import db
@@ -16,16 +18,23 @@ def poster_url(shift: Shift) -> str | None:
     return f"{base_url()}/c/{codes.poster_token(shift.id, shift.poster_nonce)}"
 
 
-def issue(actor, shift: Shift) -> str:
+@dataclass(frozen=True)
+class IssuedPoster:
+    token: str
+    #: a live poster existed and is void now (not so for the first one, or after a revoke)
+    replaced: bool
+
+
+def issue(actor, shift: Shift) -> IssuedPoster:
     """A new poster code for the shift; every poster printed before stops working."""
     policy.check(actor, "shifts.manage", shift.zone)
     shift = lock_shift(shift.id)
-    revoked = shift.poster_nonce is not None
+    replaced = shift.poster_nonce is not None  # read under the lock: a colleague's counts
     shift.poster_nonce = codes.new_nonce()
     db.session.flush()
-    verb = "重新生成签到海报（旧海报作废）" if revoked else "生成签到海报"
+    verb = "重新生成签到海报（旧海报作废）" if replaced else "生成签到海报"
     audit.record(actor, "poster.issue", shift, f"{verb}：{describe(shift)}", shift.zone)
-    return codes.poster_token(shift.id, shift.poster_nonce)
+    return IssuedPoster(codes.poster_token(shift.id, shift.poster_nonce), replaced)
 
 
 def revoke(actor, shift: Shift) -> None:

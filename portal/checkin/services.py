@@ -1,13 +1,15 @@
-"""Checking in and out: the window, the outcome codes, geofences, walk-ins, the scan log.
+"""Checking in and out: the window, the outcome codes, walk-ins, the scan log.
 
+Modelled on pretix's `perform_checkin`: a step that refuses raises a CheckInError carrying
+its stable outcome code, and `perform` is the one place that catches it, writes the scan-log
+row (every attempt, refused or not) and turns the outcome into the ScanResult the pages show.
 A check-in locks the volunteer's sign-up row before it looks for an attendance, and the
-attendance's unique signup_id backs that: fifty scans at once make one attendance. Every
-attempt, refused or not, is written to the scan log with a stable outcome code.
+attendance's unique signup_id backs that: fifty scans at once make one attendance.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -19,11 +21,23 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import policy
 from portal.checkin import credit
-from portal.checkin.codes import CodeError, ShiftCode, excerpt, printable, read_member_code
+from portal.checkin.codes import (
+    CodeError,
+    ShiftCode,
+    excerpt,
+    printable,
+    read_member_code,
+    read_shift_code,
+)
+from portal.checkin.fence import distance_m, inside_fence  # noqa: F401 (distance_m: re-exported)
 from portal.checkin.models import Attendance, ScanLog
+from portal.checkin.outcomes import CheckInError
 from portal.extensions import db
 from portal.shifts.models import Shift, SignUp
 from portal.types import utcnow
+
+#: outcomes that are good news: done now, or done before (the record is shown)
+GOOD = ("ok", "already_checked_in", "checked_out")
 
 
 @dataclass
@@ -35,24 +49,65 @@ class ScanResult:
     shift: Shift | None = None
     user: object | None = None
     attendance: Attendance | None = None
+    #: the shift code the scan read (a link that opened: the view makes its pass from it)
+    code: ShiftCode | None = None
 
     @property
     def ok(self) -> bool:
-        return self.outcome in ("ok", "already_checked_in", "checked_out")
+        return self.outcome in GOOD
 
 
-def log_scan(outcome: str, *, method: str, shift_id: int | None = None, user_id=None,
-             actor=None, code: str = "", note: str = "", user_agent: str = "") -> None:
+@dataclass
+class Scan:
+    """One attempt, as the scan log records it. The steps fill in the shift and the volunteer
+    as they learn them, so a refusal is logged with whatever was known when it was raised."""
+
+    method: str
+    now: datetime
+    #: who scanned: a coordinator, or None when volunteers scan for themselves
+    actor: object | None = None
+    #: the volunteer, once known (logged, and shown on the result)
+    user: object | None = None
+    shift: Shift | None = None
+    action: str = "in"
+    code: str = ""
+    note: str = ""
+    user_agent: str = ""
+    location: tuple[float, float] | None = None
+    #: whoever opened a code's link before it became a check-in (logged, not shown)
+    opener_id: int | None = None
+    read: ShiftCode | None = None
+
+
+def log_scan(outcome: str, scan: Scan) -> None:
     """One scan-log row, written at once in the request's transaction. A plain INSERT, not
     an ORM object: every scan writes one, and nothing reads it back in the same request."""
+    user_id = scan.user.id if scan.user is not None else scan.opener_id
+    shift_id = scan.shift.id if scan.shift is not None else None
     db.session.execute(ScanLog.__table__.insert(), {
-        "shift_id": shift_id, "user_id": user_id, "actor_id": getattr(actor, "id", None),
-        "method": method, "outcome": outcome, "code_excerpt": excerpt(code),
-        "note": printable(note, 500), "user_agent": printable(user_agent, 255),
+        "shift_id": shift_id, "user_id": user_id,
+        "actor_id": getattr(scan.actor or scan.user, "id", None),
+        "method": scan.method, "outcome": outcome, "code_excerpt": excerpt(scan.code),
+        "note": printable(scan.note, 500), "user_agent": printable(scan.user_agent, 255),
         "created_dt": utcnow()})
-    if outcome not in ("ok", "already_checked_in", "checked_out"):
+    if outcome not in GOOD:
         current_app.logger.warning("check-in refused: %s (method %s, shift %s, user %s, code %r)",
-                                   outcome, method, shift_id, user_id, excerpt(code))
+                                   outcome, scan.method, shift_id, user_id, excerpt(scan.code))
+
+
+def perform(scan: Scan, step: Callable[[Scan], Attendance | None], *,
+            log_ok: bool = True) -> ScanResult:
+    """Run a scan's step. The one place a refusal is caught: the step raises CheckInError
+    with the outcome, and here it is logged and becomes the result, as a success is. Any
+    other error (NotAllowed, a bug) is not a scan outcome and propagates."""
+    try:
+        attendance, outcome = step(scan), "ok"
+    except CheckInError as refusal:
+        attendance, outcome = refusal.attendance, refusal.code
+    if log_ok or outcome != "ok":
+        log_scan(outcome, scan)
+    return ScanResult(outcome, action=scan.action, shift=scan.shift, user=scan.user,
+                      attendance=attendance, code=scan.read)
 
 
 def confirmed_signup(user_id: int, shift_id: int, lock: bool = False) -> SignUp | None:
@@ -104,104 +159,95 @@ def attendance_of(signup_id: int, lock: bool = False) -> Attendance | None:
     return db.session.scalar(stmt)
 
 
-def window_outcome(shift: Shift, now: datetime) -> str | None:
+def check_window(shift: Shift, now: datetime) -> None:
     if shift.is_cancelled:
-        return "shift_cancelled"
+        raise CheckInError("shift_cancelled")
     opens = shift.start_dt - timedelta(minutes=current_app.config["CHECKIN_OPENS_MINUTES"])
     if now < opens:
-        return "too_early"
+        raise CheckInError("too_early")
     if now > shift.end_dt:
-        return "too_late"
-    return None
+        raise CheckInError("too_late")
 
 
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
-
-
-def fence_of(shift: Shift):
-    """The zone (the shift's, or the nearest ancestor's) whose geofence applies, or None."""
-    zone = shift.zone
-    while zone is not None:
-        if zone.geo_radius_m and zone.geo_lat is not None and zone.geo_lng is not None:
-            return zone
-        zone = zone.parent
-    return None
-
-
-def inside_fence(shift: Shift, location: tuple[float, float] | None) -> bool:
-    fence = fence_of(shift)
-    if fence is None:
-        return True
-    if location is None:
-        return False
-    return distance_m(fence.geo_lat, fence.geo_lng, *location) <= fence.geo_radius_m
-
-
-def check_in(user, shift: Shift, *, method: str, actor=None, now: datetime | None = None,
-             code: str = "", location: tuple[float, float] | None = None, note: str = "",
-             user_agent: str = "") -> ScanResult:
-    """Check a volunteer in. Never raises for a refusal: returns the outcome and logs it."""
-    now = now or utcnow()
-    log = dict(method=method, shift_id=shift.id, user_id=user.id, actor=actor or user,
-               code=code, note=note, user_agent=user_agent)
-    refused = window_outcome(shift, now)
-    signup, existing = (None, None) if refused else _signup_and_attendance(user.id, shift.id)
-    if refused is None and signup is None:
-        refused = "not_signed_up"
-    if refused:
-        log_scan(refused, **log)
-        return ScanResult(refused, shift=shift, user=user)
+def _check_in(scan: Scan) -> Attendance:
+    shift, user, now = scan.shift, scan.user, scan.now
+    check_window(shift, now)
+    signup, existing = _signup_and_attendance(user.id, shift.id)
+    if signup is None:
+        raise CheckInError("not_signed_up")
     if existing is not None:
-        log_scan("already_checked_in", **log)
-        return ScanResult("already_checked_in", shift=shift, user=user, attendance=existing)
-    if method in ("shift_code", "poster") and not inside_fence(shift, location):
-        log_scan("outside_area", **log)
-        return ScanResult("outside_area", shift=shift, user=user)
+        raise CheckInError("already_checked_in", existing)
+    if scan.method in ("shift_code", "poster") and not inside_fence(shift, scan.location):
+        raise CheckInError("outside_area")
     # No savepoint here: its foreign-key check would re-lock the sign-up row from a
     # subtransaction while other scans queue on that row, and PostgreSQL can deadlock on
     # that. The row lock already serialises check-ins; ON CONFLICT is the backstop.
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     new_id = db.session.execute(
         insert(Attendance).values(signup_id=signup.id, shift_id=shift.id, user_id=user.id,
-                                  checkin_dt=now, checkin_method=method, needs_review=False,
-                                  credit_round=1, created_dt=now)
+                                  checkin_dt=now, checkin_method=scan.method,
+                                  needs_review=False, credit_round=1, created_dt=now)
         .on_conflict_do_nothing(index_elements=["signup_id"]).returning(Attendance.id)
     ).scalar()
     attendance = attendance_of(signup.id)
     if new_id is None:  # a concurrent scan won: show its record
-        log_scan("already_checked_in", **log)
-        return ScanResult("already_checked_in", shift=shift, user=user, attendance=attendance)
-    log_scan("ok", **log)
-    return ScanResult("ok", shift=shift, user=user, attendance=attendance)
+        raise CheckInError("already_checked_in", attendance)
+    return attendance
+
+
+def _check_out(scan: Scan) -> Attendance:
+    shift, user = scan.shift, scan.user
+    signup = confirmed_signup(user.id, shift.id)
+    if signup is None:
+        raise CheckInError("not_signed_up")
+    attendance = attendance_of(signup.id, lock=True)
+    if attendance is None:
+        raise CheckInError("not_checked_in")
+    if attendance.checkout_dt is not None:
+        raise CheckInError("checked_out", attendance)
+    attendance.checkout_dt = max(scan.now, attendance.checkin_dt)
+    attendance.checkout_method = scan.method
+    db.session.flush()
+    if shift.activity.credit_on == "checkout":
+        credit.credit_attendance(attendance, actor=scan.actor)
+    return attendance
+
+
+def check_in(user, shift: Shift, *, method: str, actor=None, now: datetime | None = None,
+             code: str = "", location: tuple[float, float] | None = None, note: str = "",
+             user_agent: str = "") -> ScanResult:
+    """Check a volunteer in. A refusal is the result's outcome, logged, never an exception."""
+    return perform(Scan(method, now or utcnow(), actor=actor, user=user, shift=shift,
+                        code=code, note=note, user_agent=user_agent, location=location),
+                   _check_in)
 
 
 def check_out(user, shift: Shift, *, method: str, actor=None, now: datetime | None = None,
               code: str = "", note: str = "", user_agent: str = "") -> ScanResult:
     """Check a volunteer out; by default this credits hours and points, exactly once."""
-    now = now or utcnow()
-    log = dict(method=method, shift_id=shift.id, user_id=user.id, actor=actor or user,
-               code=code, note=note, user_agent=user_agent)
-    signup = confirmed_signup(user.id, shift.id)
-    attendance = attendance_of(signup.id, lock=True) if signup else None
-    if attendance is None:
-        outcome = "not_signed_up" if signup is None else "not_checked_in"
-        log_scan(outcome, **log)
-        return ScanResult(outcome, action="out", shift=shift, user=user)
-    if attendance.checkout_dt is not None:
-        log_scan("checked_out", **log)
-        return ScanResult("checked_out", action="out", shift=shift, user=user,
-                          attendance=attendance)
-    attendance.checkout_dt, attendance.checkout_method = max(now, attendance.checkin_dt), method
-    db.session.flush()
-    if shift.activity.credit_on == "checkout":
-        credit.credit_attendance(attendance, actor=actor)
-    log_scan("ok", **log)
-    return ScanResult("ok", action="out", shift=shift, user=user, attendance=attendance)
+    return perform(Scan(method, now or utcnow(), actor=actor, user=user, shift=shift,
+                        action="out", code=code, note=note, user_agent=user_agent),
+                   _check_out)
+
+
+def open_link(token: str, *, opener_id: int | None, now: datetime | None = None,
+              user_agent: str = "") -> ScanResult:
+    """A phone's camera opened /c/<token>. The code is read now, since it rotates: a refused
+    one is logged like any scan; a good one is not, as the check-in it leads to will be."""
+    def read(scan: Scan) -> None:
+        scan.read = read_shift_code(scan.code, scan.now)
+
+    return perform(Scan("shift_code", now or utcnow(), code=token, user_agent=user_agent,
+                        opener_id=opener_id), read, log_ok=False)
+
+
+def _self_scan(scan: Scan) -> Attendance:
+    code = scan.read
+    shift = db.session.get(Shift, code.shift_id)
+    if shift is None or (code.method == "poster" and code.nonce != shift.poster_nonce):
+        raise CheckInError("invalid_code")
+    scan.shift = shift
+    return _check_out(scan) if scan.action == "out" else _check_in(scan)
 
 
 def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None = None,
@@ -210,17 +256,8 @@ def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None
     """A volunteer who scanned a shift or poster code: check in; a second scan shows the
     record. Checking out is an explicit `action="out"` (the 签退 button), never a side
     effect of scanning twice."""
-    now = now or utcnow()
-    shift = db.session.get(Shift, code.shift_id)
-    if shift is None or (code.method == "poster" and code.nonce != shift.poster_nonce):
-        log_scan("invalid_code", method=code.method, user_id=user.id, actor=user, code=raw,
-                 user_agent=user_agent)
-        return ScanResult("invalid_code", user=user)
-    if action == "out":
-        return check_out(user, shift, method=code.method, now=now, code=raw,
-                         user_agent=user_agent)
-    return check_in(user, shift, method=code.method, now=now, code=raw, location=location,
-                    user_agent=user_agent)
+    return perform(Scan(code.method, now or utcnow(), user=user, action=action, code=raw,
+                        user_agent=user_agent, location=location, read=code), _self_scan)
 
 
 @cache
@@ -239,21 +276,17 @@ def find_member(raw: str, now: datetime):
     return user
 
 
+def _coordinator_scan(scan: Scan) -> Attendance:
+    scan.user = find_member(scan.code, scan.now)
+    if scan.user.id == scan.actor.id:  # no self-dealing: nobody records their own attendance
+        raise CheckInError("own_code")
+    return _check_out(scan) if scan.action == "out" else _check_in(scan)
+
+
 def coordinator_scan(actor, shift: Shift, raw: str, *, mode: str = "in",
                      now: datetime | None = None, user_agent: str = "") -> ScanResult:
     """A coordinator scans a member code (camera, USB scanner or typed)."""
-    now = now or utcnow()
     policy.check(actor, "shifts.manage", shift.zone)
-    try:
-        user = find_member(raw, now)
-    except CodeError as error:
-        log_scan(error.code, method="member_code", shift_id=shift.id, actor=actor, code=raw,
-                 user_agent=user_agent)
-        return ScanResult(error.code, action=mode, shift=shift)
-    if user.id == actor.id:  # no self-dealing: nobody records their own attendance
-        log_scan("own_code", method="member_code", shift_id=shift.id, user_id=user.id,
-                 actor=actor, code=raw, user_agent=user_agent)
-        return ScanResult("own_code", action=mode, shift=shift, user=user)
-    verb = check_out if mode == "out" else check_in
-    return verb(user, shift, method="member_code", actor=actor, now=now, code=raw,
-                user_agent=user_agent)
+    return perform(Scan("member_code", now or utcnow(), actor=actor, shift=shift,
+                        action="out" if mode == "out" else "in", code=raw,
+                        user_agent=user_agent), _coordinator_scan)

@@ -22,7 +22,7 @@ from portal import policy
 from portal.accounts.models import User
 from portal.checkin import codes, desk, posters, qr, queries, services
 from portal.checkin.models import Attendance
-from portal.checkin.outcomes import describe_result
+from portal.checkin.outcomes import describe_counts, describe_result
 from portal.clock import local, to_utc
 from portal.errors import DomainError
 from portal.extensions import db
@@ -33,6 +33,7 @@ from portal.web.params import bounded_int
 from portal.web.transaction import attempt
 
 bp = Blueprint("checkin_staff", __name__)
+bp.add_app_template_global(describe_counts, "describe_counts")
 PERMISSION = "shifts.manage"
 
 
@@ -98,8 +99,10 @@ def issue_poster(shift_id: int):
         ok, _r = attempt(posters.revoke, current_user, shift)
         message = _("海报已作废，扫码会被拒绝。")
     else:
-        ok, _r = attempt(posters.issue, current_user, shift)
-        message = _("已生成新海报。之前打印的海报已作废。")
+        ok, issued = attempt(posters.issue, current_user, shift)
+        replaced = ok and issued.replaced  # only then was a printed poster made void
+        message = _("已生成新海报。之前打印的海报已作废。") if replaced else \
+            _("已生成海报，可以打印了。")
     if ok:
         flash(message, "success")
     return redirect(url_for("checkin_staff.poster", shift_id=shift.id))
@@ -111,17 +114,18 @@ def _mode() -> str:
 
 def _respond(shift: Shift, result: services.ScanResult | None, error: str | None = None,
              commit: bool = False):
-    """The result as JSON (camera, USB scanner) or as the page (no JavaScript). It is worded
-    before the commit, which would otherwise expire the rows and cost two more queries."""
+    """The result as JSON (camera, USB scanner) or as the page (no JavaScript), each with the
+    tally counted in the scan's own transaction, so it includes this scan. Worded before the
+    commit, which would otherwise expire the rows and cost two more queries."""
     described = describe_result(result) if result else None
+    counts = queries.counts(shift)
     if commit:
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
-        if error:
-            return jsonify(outcome="error", ok=False, title=error, detail="")
-        return jsonify(described)
+        body = dict(outcome="error", ok=False, title=error, detail="") if error else described
+        return jsonify({**body, "counts": describe_counts(counts)})
     return render_template("checkin/staff/scan.html", shift=shift, mode=_mode(),
-                           result=described, error=error, counts=queries.counts(shift))
+                           result=described, error=error, counts=counts)
 
 
 @bp.get("/<int:shift_id>/scan")

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from portal import policy
-from portal.checkin import codes, members, qr, queries, services
+from portal.checkin import codes, fence, members, qr, queries, services
 from portal.checkin.models import Attendance
 from portal.checkin.outcomes import describe_result, outcome_title
 from portal.extensions import db
@@ -32,14 +32,12 @@ def result_page(result: services.ScanResult, status: int = 200):
 def scanned(token: str):
     """Where a phone's camera lands. The code is checked now (it rotates), then a 15-minute
     pass carries the volunteer through logging in, if need be, to the check-in."""
-    try:
-        code = codes.read_shift_code(token, utcnow())
-    except codes.CodeError as error:
-        services.log_scan(error.code, method="shift_code",
-                          user_id=current_user.id if current_user.is_authenticated else None,
-                          code=token, user_agent=_agent())
-        return result_page(services.ScanResult(error.code))
-    target = url_for("checkin.confirm", value=codes.make_pass(code))
+    result = services.open_link(
+        token, opener_id=current_user.id if current_user.is_authenticated else None,
+        user_agent=_agent())
+    if not result.ok:
+        return result_page(result)
+    target = url_for("checkin.confirm", value=codes.make_pass(result.code))
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=target))
     return redirect(target)
@@ -60,7 +58,7 @@ def confirm(value: str):
     signup_row = services.confirmed_signup(current_user.id, shift.id)
     attendance = services.attendance_of(signup_row.id) if signup_row else None
     return render_template("checkin/confirm.html", shift=shift, attendance=attendance,
-                           fence=services.fence_of(shift), signed_up=signup_row is not None,
+                           fence=fence.fence_of(shift), signed_up=signup_row is not None,
                            now=utcnow())
 
 

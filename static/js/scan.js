@@ -1,7 +1,8 @@
 // The coordinator's scan desk. A USB scanner types into the focused field and presses Enter;
 // the camera reads QR codes with the browser's BarcodeDetector, or the vendored jsQR where
-// that is missing (loaded only then). Results come back as JSON, shown big, and the desk is
-// ready for the next scan at once. Without JavaScript the form posts and the page reloads.
+// that is missing (loaded only then). Results come back as JSON, shown big, with the desk's
+// tally (已签到 n / m 人) updated, and the desk is ready for the next scan at once. Without
+// JavaScript the form posts and the page reloads.
 // A form marked data-scan-plain (the supermarket counter) just posts what the camera read.
 (function () {
   var form = document.querySelector("form[data-scan-form]");
@@ -11,12 +12,14 @@
   var box = document.querySelector("[data-scan-result]");
   var title = box && box.querySelector("[data-scan-title]");
   var detail = box && box.querySelector("[data-scan-detail]");
+  var counts = document.querySelector("[data-scan-counts]");
   var busy = false, lastCode = "", lastAt = 0;
 
   function show(data) {
     box.className = "scan-result " + (data.ok ? "scan-ok" : "scan-bad");
     title.textContent = (data.ok ? "✔ " : "✖ ") + data.title;
     detail.textContent = data.detail || "";
+    if (counts && data.counts) counts.textContent = data.counts; // the tally, with this scan
     if (navigator.vibrate) navigator.vibrate(data.ok ? 80 : [60, 60, 60]);
   }
 

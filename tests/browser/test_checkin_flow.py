@@ -20,11 +20,26 @@ from portal.points.models import PointsRule
 from portal.points.rules import seed_default_rules
 from portal.shifts import signups
 from portal.types import utcnow
+from tests.browser.a11y import assert_accessible_in_both_modes
+from tests.browser.chromium import VIEWPORT
 from tests.browser.test_accounts_flow import assert_no_horizontal_overflow, html_class
 from tests.browser.test_points_flow import log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A phone with JavaScript switched off (some WebViews, a blocked script, a slow load)."""
+    context = browser.new_context(base_url=live_server, viewport=VIEWPORT, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="zh-CN",
+                                  java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def read_qr(page: Page, test_id: str) -> str:
@@ -124,12 +139,17 @@ def test_coordinator_scans_a_member_code_typed_like_a_usb_scanner(page: Page, ne
 
     log_in(page, coordinator.phone, live_server)
     page.goto(f"/staff/checkin/{shift.id}/scan")
+    counts = page.get_by_test_id("scan-counts")
+    expect(counts).to_have_text("已签到 0 / 1 人，已签退 0 人")
+    page.evaluate("window.sameDesk = true")  # gone if the page reloads
     field = page.get_by_label("会员码（扫码枪或手工输入）")
     expect(field).to_be_focused()
     field.fill(code)
     field.press("Enter")  # what a USB scanner does
     result = page.get_by_test_id("scan-result")
     expect(result).to_contain_text("签到成功")
+    expect(counts).to_have_text("已签到 1 / 1 人，已签退 0 人")  # the tally moved with it
+    assert page.evaluate("window.sameDesk") is True  # without a reload
     expect(result).to_have_class(re.compile(r"\bscan-ok\b"))
     expect(field).to_be_focused()  # ready for the next one
     field.fill(code)
@@ -140,3 +160,36 @@ def test_coordinator_scans_a_member_code_typed_like_a_usb_scanner(page: Page, ne
     expect(result).to_contain_text("二维码无效")
     expect(result).to_have_class(re.compile(r"\bscan-bad\b"))
     assert_no_horizontal_overflow(page)
+
+
+def test_without_javascript_the_code_page_says_to_refresh_it_by_hand(no_js_page: Page,
+                                                                    make_shift, coordinator,
+                                                                    live_server):
+    """Nothing reloads the image without JavaScript, so the page must not promise it."""
+    page = no_js_page
+    shift = make_shift(hours_from_now=10 / 60)
+    log_in(page, coordinator.phone, live_server)
+    page.goto(f"/staff/checkin/{shift.id}/code")
+    manual = page.get_by_test_id("refresh-manual")
+    expect(manual).to_be_visible()
+    expect(manual).to_contain_text("不会自己更新")
+    expect(page.get_by_test_id("refresh-auto")).to_be_hidden()  # "自动更换" would be untrue
+    with page.expect_navigation():
+        manual.get_by_role("link", name="手动刷新").click()
+    expect(page).to_have_url(f"{live_server}/staff/checkin/{shift.id}/code")
+    assert read_qr(page, "shift-qr").startswith(f"http://portal.test/c/s.{shift.id}.")
+    assert_no_horizontal_overflow(page)
+
+
+def test_with_javascript_the_code_refreshes_itself_and_says_so(page: Page, make_shift,
+                                                               coordinator, live_server):
+    shift = make_shift(hours_from_now=10 / 60)
+    log_in(page, coordinator.phone, live_server)
+    page.goto(f"/staff/checkin/{shift.id}/code")
+    expect(page.get_by_test_id("refresh-auto")).to_be_visible()
+    expect(page.get_by_test_id("refresh-auto")).to_contain_text("自动更换")
+    expect(page.get_by_test_id("refresh-manual")).to_be_hidden()
+    qr = page.get_by_test_id("shift-qr")
+    expect(qr).to_have_attribute("src", re.compile(r"\?t=\d+$"), timeout=15_000)  # by itself
+    assert read_qr(page, "shift-qr").startswith(f"http://portal.test/c/s.{shift.id}.")
+    assert_accessible_in_both_modes(page)

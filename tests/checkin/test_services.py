@@ -192,7 +192,7 @@ def test_a_checked_in_volunteer_cannot_be_marked_no_show(live_shift, volunteer, 
 def test_a_revoked_poster_is_refused(live_shift, volunteer, coordinator):
     from portal.checkin import posters
 
-    first = posters.issue(coordinator, live_shift)
+    first = posters.issue(coordinator, live_shift).token
     posters.issue(coordinator, live_shift)  # reissued: the first poster is dead
     code = codes.read_shift_code(first, services.utcnow())
     assert services.self_scan(volunteer, code, raw=first).outcome == "invalid_code"
@@ -206,3 +206,60 @@ def test_scanning_again_shows_the_record_and_check_out_is_explicit(live_shift, v
     result = services.self_scan(volunteer, code, action="out",
                                 now=live_shift.start_dt + timedelta(hours=1))
     assert (result.outcome, result.action) == ("ok", "out")
+
+
+def test_a_refusal_raised_by_a_step_is_logged_once_and_becomes_the_result(live_shift,
+                                                                         volunteer):
+    """pretix's shape: a step raises CheckInError with its outcome; `perform` alone logs it
+    and words it. Anything that is not a scan outcome (a bug, NotAllowed) is not swallowed."""
+    from portal.checkin.outcomes import CheckInError
+    from portal.errors import DomainError, NotAllowed
+
+    scan = services.Scan("manual", services.utcnow(), user=volunteer, shift=live_shift,
+                         note="老人没有智能手机")
+
+    def refuse(_scan):
+        raise CheckInError("too_early")
+
+    result = services.perform(scan, refuse)
+    assert (result.outcome, result.ok, result.user, result.shift) == \
+        ("too_early", False, volunteer, live_shift)
+
+    def forbidden(_scan):
+        raise NotAllowed()
+
+    with pytest.raises(NotAllowed):
+        services.perform(scan, forbidden)
+    db.session.commit()
+    (row,) = db.session.scalars(select(ScanLog)).all()
+    assert (row.outcome, row.user_id, row.actor_id, row.shift_id, row.note) == \
+        ("too_early", volunteer.id, volunteer.id, live_shift.id, "老人没有智能手机")
+    assert issubclass(CheckInError, DomainError) and issubclass(codes.CodeError, CheckInError)
+
+
+def test_every_refusal_a_step_raises_has_words(app):
+    """A refusal raised without a title would show its bare code to a volunteer."""
+    import inspect
+    import re
+
+    from portal.checkin import outcomes
+
+    source = inspect.getsource(services) + inspect.getsource(codes)
+    raised = set(re.findall(r'(?:CheckInError|CodeError)\("(\w+)"', source))
+    assert {"not_signed_up", "too_early", "too_late", "shift_cancelled", "already_checked_in",
+            "checked_out", "not_checked_in", "outside_area", "own_code", "invalid_code",
+            "expired_code"} == raised
+    assert raised <= set(outcomes.TITLES)
+
+
+def test_an_out_of_scope_coordinator_is_refused_before_anything_is_logged(live_shift,
+                                                                          volunteer,
+                                                                          make_user, tree):
+    from portal.checkin import members
+    from portal.errors import NotAllowed
+
+    stranger = make_user("coordinator", zone=tree.dongmei)
+    token = codes.member_token(members.member_key(volunteer), services.utcnow())
+    with pytest.raises(NotAllowed):
+        services.coordinator_scan(stranger, live_shift, token)
+    assert outcomes() == []

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import zxingcpp
@@ -169,3 +170,58 @@ def test_close_shifts_command_is_idempotent(runner, live_shift, volunteer):
     db.session.commit()
     assert "closed: 1" in runner.invoke(args=["close-shifts"]).output
     assert "closed: 0" in runner.invoke(args=["close-shifts"]).output
+
+
+def test_a_good_link_logs_nothing_yet_and_a_stale_one_is_logged_for_who_opened_it(
+        client, auth, live_shift, volunteer):
+    auth.login(volunteer)
+    assert client.get(code_path(live_shift)).status_code == 302
+    assert db.session.scalars(select(ScanLog)).all() == []  # the check-in behind it logs
+    old = codes.shift_token(live_shift.id, utcnow() - timedelta(minutes=5))
+    page = client.get(f"/c/{old}").get_data(as_text=True)
+    assert "二维码已过期" in page and "王**" not in page
+    (row,) = db.session.scalars(select(ScanLog)).all()
+    assert (row.outcome, row.method, row.user_id, row.actor_id, row.shift_id) == \
+        ("expired_code", "shift_code", volunteer.id, None, None)
+
+
+def test_only_a_poster_that_existed_is_said_to_be_void(client, auth, live_shift, coordinator):
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/poster"
+
+    def issue() -> str:
+        """What the flash says after 生成海报."""
+        html = client.post(url, data={"action": "issue"}, follow_redirects=True).get_data(
+            as_text=True)
+        return " ".join(re.findall(r'<p class="flash flash-success">.*?<span>(.*?)</span>', html))
+
+    assert issue() == "已生成海报，可以打印了。"  # the first: nothing printed to void
+    assert issue() == "已生成新海报。之前打印的海报已作废。"
+    client.post(url, data={"action": "revoke"}, follow_redirects=True)
+    assert issue() == "已生成海报，可以打印了。"  # the printed ones died with the revoke
+
+
+def test_every_scan_answer_carries_the_desks_tally_with_that_scan(client, auth, live_shift,
+                                                                  volunteer, coordinator,
+                                                                  make_user):
+    """The desk's 已签到 n / m 人 must move with each scan: the JSON the page's script reads
+    carries it, and the page a scan posts to without JavaScript shows it."""
+    from portal.shifts import signups
+
+    other = make_user(name="郑晓东")
+    signups.sign_up(other, live_shift)
+    token, other_token = members.member_code(volunteer), members.member_code(other)
+    db.session.commit()
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/scan"
+    page = client.get(url).get_data(as_text=True)
+    assert "已签到 0 / 2 人，已签退 0 人" in page
+    first = client.post(url, data={"code": token}, headers={"Accept": "application/json"})
+    assert json.loads(first.data)["counts"] == "已签到 1 / 2 人，已签退 0 人"
+    html = client.post(url, data={"code": other_token}).get_data(as_text=True)  # no JS
+    assert "已签到 2 / 2 人，已签退 0 人" in html
+    out = client.post(url + "?mode=out", data={"code": token},
+                      headers={"Accept": "application/json"})
+    assert json.loads(out.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
+    refused = client.post(url, data={"code": "junk"}, headers={"Accept": "application/json"})
+    assert json.loads(refused.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
