@@ -3,6 +3,7 @@ fulfilled, then confirmed and rated by the resident. Every step is kept as a Wis
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
@@ -10,24 +11,71 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.types import UTCDateTime, utcnow
+from portal.wishes import access
+from portal.wishes.access import CLAIMER, MEMBER, POSTER, STAFF
 
 STATUSES = ("pending", "rejected", "published", "claimed", "fulfilled", "confirmed", "withdrawn")
-#: statuses in which the wish has a claimer
-CLAIMED = ("claimed", "fulfilled", "confirmed")
+PENDING, REJECTED, PUBLISHED, CLAIMED, FULFILLED, CONFIRMED, WITHDRAWN = STATUSES
+#: statuses in which the wish has its one claimer
+WITH_CLAIMER = (CLAIMED, FULFILLED, CONFIRMED)
+#: the claimer has reported it done (fulfil_note, evidence), confirmed or not yet
+DONE = (FULFILLED, CONFIRMED)
 KINDS = ("item", "service")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a wish's life: the statuses it starts from, the status it leads to (None:
+    the status stays), and the viewers (access.role) who may take it."""
+
+    frm: frozenset[str]
+    to: str | None
+    by: frozenset[str]
+
+
+def _step(frm, to, by) -> Step:
+    return Step(frozenset(frm), to, frozenset(by))
+
+
+#: The wish's state machine, written once. Services move a wish only along these steps
+#: (services/steps.take: a guarded UPDATE from `frm` to `to`), and a wish's page offers a
+#: viewer exactly allowed_actions(). `by` names roles by precedence (access.role), so a staff
+#: member who claimed the wish is its claimer and cannot confirm it; services check the same
+#: people again (access.check_*), with the rank rule for staff acting for the poster.
+TRANSITIONS: dict[str, Step] = {
+    "edit": _step({PENDING}, PENDING, {POSTER, STAFF}),
+    "resubmit": _step({REJECTED}, PENDING, {POSTER, STAFF}),
+    "approve": _step({PENDING}, PUBLISHED, {STAFF}),
+    "reject": _step({PENDING}, REJECTED, {STAFF}),
+    "withdraw": _step({PENDING, REJECTED, PUBLISHED, CLAIMED}, WITHDRAWN, {POSTER, STAFF}),
+    # the poster may change consent at any time (set_consent takes any status); the page
+    # offers it once the edit form, which carries the same boxes, is closed
+    "consent": _step({PUBLISHED, CLAIMED, FULFILLED, CONFIRMED}, None, {POSTER, STAFF}),
+    "claim": _step({PUBLISHED}, CLAIMED, {MEMBER}),
+    "progress": _step({CLAIMED}, CLAIMED, {CLAIMER}),
+    "release": _step({CLAIMED}, PUBLISHED, {CLAIMER}),
+    # the cron (stale.release_stale, after WISH_STALE_CLAIM_DAYS without progress): no viewer
+    "auto_release": _step({CLAIMED}, PUBLISHED, ()),
+    "fulfil": _step({CLAIMED}, FULFILLED, {CLAIMER}),
+    "confirm": _step({FULFILLED}, CONFIRMED, {POSTER, STAFF}),
+    "send_back": _step({FULFILLED}, CLAIMED, {POSTER, STAFF}),
+}
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
 
 
 class Wish(db.Model):
     __tablename__ = "wishes"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'rejected', 'published', 'claimed', 'fulfilled', "
-                        "'confirmed', 'withdrawn')", name="status"),
-        CheckConstraint("kind IN ('item', 'service')", name="kind"),
+        CheckConstraint(f"status IN ({_sql_list(STATUSES)})", name="status"),
+        CheckConstraint(f"kind IN ({_sql_list(KINDS)})", name="kind"),
         CheckConstraint("value_yuan >= 0", name="value_not_negative"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
         # a claimed, fulfilled or confirmed wish always has its one claimer
-        CheckConstraint("claimer_id IS NOT NULL OR status NOT IN ('claimed', 'fulfilled', "
-                        "'confirmed')", name="claimed_has_claimer"),
+        CheckConstraint(f"claimer_id IS NOT NULL OR status NOT IN ({_sql_list(WITH_CLAIMER)})",
+                        name="claimed_has_claimer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +97,8 @@ class Wish(db.Model):
     #: may the publicity page show the masked name / the photos?
     consent_name: Mapped[bool] = mapped_column(default=False)
     consent_photo: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    #: one of STATUSES; it changes only along TRANSITIONS
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     review_note: Mapped[str] = mapped_column(String(200), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -73,6 +122,33 @@ class Wish(db.Model):
                                                    order_by="WishEvent.id")
     evidence: Mapped[list[WishPhoto]] = relationship(back_populates="wish",
                                                      order_by="WishPhoto.id")
+
+    def allows(self, action: str) -> bool:
+        """May the wish take this step from its current status (whoever asks)?"""
+        return self.status in TRANSITIONS[action].frm
+
+    def allowed_actions(self, viewer) -> set[str]:
+        """The steps this viewer may take now: what their page offers."""
+        role = access.role(viewer, self)
+        return {action for action, step in TRANSITIONS.items()
+                if self.status in step.frm and role in step.by}
+
+    @property
+    def has_claimer(self) -> bool:
+        return self.status in WITH_CLAIMER
+
+    @property
+    def is_open(self) -> bool:
+        """On the wall, waiting for a claimer: what anyone signed in may see."""
+        return self.status == PUBLISHED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == CONFIRMED
 
 
 class WishEvent(db.Model):

@@ -15,7 +15,8 @@ from portal.checkin.models import Attendance
 from portal.clock import local_today, to_utc
 from portal.extensions import db
 from portal.points.models import HoursEntry
-from portal.wishes.models import Wish
+from portal.types import utcnow
+from portal.wishes.models import CLAIMED, CONFIRMED, PENDING, PUBLISHED, Wish
 from portal.zones.models import Zone
 from portal.zones.services import community_of
 
@@ -42,7 +43,7 @@ def wall(viewer, *, kind: str = "", grid_id: int | None = None, page: int = 1):
     """Published wishes still open, most urgent (deadline) first, then newest."""
     today = local_today_now()
     stmt = (select(Wish).join(Zone, Zone.id == Wish.zone_id)
-            .where(Wish.status == "published", Wish.deadline >= today)
+            .where(Wish.status == PUBLISHED, Wish.deadline >= today)
             .options(joinedload(Wish.poster), joinedload(Wish.zone))
             .order_by(Wish.deadline, Wish.id.desc()))
     if kind in ("item", "service"):
@@ -56,8 +57,6 @@ def wall(viewer, *, kind: str = "", grid_id: int | None = None, page: int = 1):
 
 
 def local_today_now() -> date:
-    from portal.types import utcnow
-
     return local_today(utcnow())
 
 
@@ -82,10 +81,10 @@ def my_claims(user_id: int) -> list[Wish]:
     return list(db.session.scalars(
         select(Wish).where(Wish.claimer_id == user_id)
         .options(joinedload(Wish.poster), joinedload(Wish.zone))
-        .order_by((Wish.status == "claimed").desc(), Wish.id.desc()).limit(100)))
+        .order_by((Wish.status == CLAIMED).desc(), Wish.id.desc()).limit(100)))
 
 
-def review_queue(viewer, status: str = "pending", page: int = 1):
+def review_queue(viewer, status: str = PENDING, page: int = 1):
     stmt = (select(Wish).join(Zone, Zone.id == Wish.zone_id)
             .where(policy.zone_filter(viewer, "wishes.review", Zone.path))
             .options(joinedload(Wish.poster), joinedload(Wish.zone),
@@ -98,7 +97,7 @@ def review_queue(viewer, status: str = "pending", page: int = 1):
 
 def thanks(page: int = 1):
     """公示: confirmed wishes, newest first."""
-    stmt = (select(Wish).where(Wish.status == "confirmed")
+    stmt = (select(Wish).where(Wish.status == CONFIRMED)
             .options(joinedload(Wish.poster), joinedload(Wish.zone),
                      joinedload(Wish.claimer).joinedload(User.party),
                      selectinload(Wish.evidence))
@@ -113,13 +112,13 @@ def rankings(limit: int = 20):
     units = db.session.execute(
         select(PartyMembership.work_unit, confirmed)
         .join(Wish, Wish.claimer_id == PartyMembership.user_id)
-        .where(Wish.status == "confirmed").group_by(PartyMembership.work_unit)
+        .where(Wish.status == CONFIRMED).group_by(PartyMembership.work_unit)
         .order_by(confirmed.desc(), PartyMembership.work_unit).limit(limit)).all()
     members = db.session.execute(
         select(User.name, PartyMembership.work_unit, confirmed)
         .join(PartyMembership, PartyMembership.user_id == User.id)
         .join(Wish, Wish.claimer_id == User.id)
-        .where(Wish.status == "confirmed", User.is_on_leaderboard.is_(True))
+        .where(Wish.status == CONFIRMED, User.is_on_leaderboard.is_(True))
         .group_by(User.id, User.name, PartyMembership.work_unit)
         .order_by(confirmed.desc(), User.name).limit(limit)).all()
     return units, members
@@ -169,7 +168,7 @@ def service_records(users: list[User], year: int, quarter: int) -> list[ServiceR
     if not ids:
         return []
     for wish in db.session.scalars(
-            select(Wish).where(Wish.claimer_id.in_(ids), Wish.status == "confirmed",
+            select(Wish).where(Wish.claimer_id.in_(ids), Wish.status == CONFIRMED,
                                Wish.confirmed_dt >= start, Wish.confirmed_dt < end)
             .order_by(Wish.confirmed_dt)):
         records[wish.claimer_id].wishes.append(wish)

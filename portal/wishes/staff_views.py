@@ -17,29 +17,37 @@ from portal.web.params import page_arg
 from portal.web.transaction import attempt
 from portal.wishes import queries, services
 from portal.wishes.forms import OnBehalfForm
-from portal.wishes.models import STATUSES, Wish
-from portal.wishes.views import _photo_name, _quarter, records_csv, with_cap
-from portal.wishes.views import detail_url as _detail_url
+from portal.wishes.models import CLAIMED, CONFIRMED, FULFILLED, PENDING, PUBLISHED, STATUSES
+from portal.wishes.pages import (
+    detail_url,
+    load_wish,
+    photo_name,
+    quarter_arg,
+    records_csv,
+    value_cap,
+    with_cap,
+)
 
 bp = Blueprint("wishes_staff", __name__)
+
+#: the queue's status filters, pending (the work to do) first; then "all"
+QUEUE_FILTERS = (PENDING, PUBLISHED, CLAIMED, FULFILLED, CONFIRMED)
 
 
 @bp.get("/")
 @policy.require_permission("wishes.review")
 def queue():
-    status = request.args.get("status", "pending")
-    status = status if status in STATUSES or status == "" else "pending"
+    status = request.args.get("status", PENDING)
+    status = status if status in STATUSES or status == "" else PENDING
     pagination = queries.review_queue(current_user, status, page_arg())
     return render_template("wishes/staff/queue.html", pagination=pagination, status=status,
-                           statuses=STATUSES, places=queries.grid_names(pagination.items))
+                           filters=QUEUE_FILTERS, places=queries.grid_names(pagination.items))
 
 
 @bp.post("/<int:wish_id>/review")
 @policy.require_permission("wishes.review")
 def review(wish_id: int):
-    wish = db.session.get(Wish, wish_id)
-    if wish is None:
-        abort(404)
+    wish = load_wish(wish_id)
     approve = request.form.get("decision") == "approve"
     ok, _w = attempt(services.review, current_user, wish, approve=approve,
                      note=request.form.get("note", ""), once=url_for("wishes_staff.queue"))
@@ -57,7 +65,7 @@ def _post_for(form: OnBehalfForm):
                               description=form.description.data or "", kind=form.kind.data,
                               value_yuan=form.value_yuan.data, deadline=form.deadline.data,
                               consent_name=form.consent_name.data,
-                              consent_photo=form.consent_photo.data, photo=_photo_name(form))
+                              consent_photo=form.consent_photo.data, photo=photo_name(form))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -65,20 +73,18 @@ def _post_for(form: OnBehalfForm):
 def new():
     form = with_cap(OnBehalfForm())
     if form.validate_on_submit():
-        ok, wish = attempt(_post_for, form, once=_detail_url)
+        ok, wish = attempt(_post_for, form, once=detail_url)
         if ok:
             flash(_("已代居民提交心愿，审核后发布。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
-    from flask import current_app
-
     return render_template("wishes/form.html", form=form, wish=None, on_behalf=True,
-                           cap=current_app.config["WISH_VALUE_CAP"])
+                           cap=value_cap())
 
 
 @bp.get("/units")
 @policy.require_permission("wishes.review")
 def units():
-    year, quarter = _quarter()
+    year, quarter = quarter_arg()
     return render_template("wishes/staff/units.html", units=queries.work_units(current_user),
                            year=year, quarter=quarter)
 
@@ -88,7 +94,7 @@ def _unit_records():
     members = queries.unit_members(current_user, unit) if unit else []
     if not members:
         abort(404)
-    year, quarter = _quarter()
+    year, quarter = quarter_arg()
     return unit, year, quarter, queries.service_records(members, year, quarter)
 
 

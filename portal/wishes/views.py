@@ -1,39 +1,34 @@
 """微心愿 pages for residents and party members: the wall, posting, one wish's page (what it
-shows depends on who looks), claiming and after, publicity, rankings and service records."""
+shows depends on who looks: access.py), claiming and after, publicity, rankings and service
+records."""
 
 from __future__ import annotations
 
-import io
-
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.clock import local_today
 from portal.errors import DomainError
-from portal.extensions import db
-from portal.points.amounts import format_hours
-from portal.types import utcnow
 from portal.uploads import photo_path, save_photo
-from portal.web.csv_export import SafeCSVWriter
-from portal.web.formatting import mask_name
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import attempt
-from portal.wishes import queries, services
+from portal.wishes import access, queries, services
 from portal.wishes.forms import ConfirmForm, FulfilForm, WishForm
-from portal.wishes.models import CLAIMED, Wish
+from portal.wishes.models import Wish
+from portal.wishes.pages import (
+    detail_url,
+    load_wish,
+    photo_name,
+    quarter_arg,
+    records_csv,
+    role_or_403,
+    value_cap,
+    with_cap,
+)
 
 bp = Blueprint("wishes", __name__)
+bp.add_app_template_filter(access.poster_label, "poster_label")
+bp.add_app_template_filter(access.claimer_label, "claimer_label")
 
 
 @bp.get("/")
@@ -47,20 +42,12 @@ def wall():
                            places=queries.grid_names(pagination.items))
 
 
-def _photo_name(form) -> str | None:
-    return save_photo(form.photo.data, "wishes", thumb=320) if form.photo.data else None
-
-
 def _post(form):
     return services.post_wish(current_user, current_user, title=form.title.data,
                               description=form.description.data or "", kind=form.kind.data,
                               value_yuan=form.value_yuan.data, deadline=form.deadline.data,
                               consent_name=form.consent_name.data,
-                              consent_photo=form.consent_photo.data, photo=_photo_name(form))
-
-
-def detail_url(wish) -> str:
-    return url_for("wishes.detail", wish_id=wish.id)
+                              consent_photo=form.consent_photo.data, photo=photo_name(form))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -72,20 +59,7 @@ def new():
         if ok:
             flash(_("心愿已提交，社区审核后会出现在心愿墙上。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
-    return render_template("wishes/form.html", form=form, wish=None,
-                           cap=_cap())
-
-
-def _cap() -> int:
-    from flask import current_app
-
-    return current_app.config["WISH_VALUE_CAP"]
-
-
-def with_cap(form):
-    """The value field's hint names the configured cap."""
-    form.value_yuan.description = _("不超过 %(cap)d 元，服务类可填 0。", cap=_cap())
-    return form
+    return render_template("wishes/form.html", form=form, wish=None, cap=value_cap())
 
 
 @bp.get("/mine")
@@ -102,47 +76,24 @@ def claims():
                            open_count=services.open_claims(current_user.id))
 
 
-def _wish(wish_id: int) -> Wish:
-    wish = db.session.get(Wish, wish_id)
-    if wish is None:
-        abort(404)
-    return wish
-
-
-def _role(wish: Wish) -> str:
-    """poster | claimer | staff | public (the wall's view) — or 404/403 for anyone else."""
-    if wish.poster_id == current_user.id:
-        return "poster"
-    if wish.claimer_id == current_user.id and wish.status in CLAIMED:
-        return "claimer"
-    if services.is_staff_for(current_user, wish):
-        return "staff"
-    if wish.status == "published":
-        return "public"
-    abort(403)
-
-
 @bp.get("/<int:wish_id>")
 @login_required
 def detail(wish_id: int):
-    wish = _wish(wish_id)
-    role = _role(wish)
-    membership = current_user.party
+    wish = load_wish(wish_id)
+    role = role_or_403(wish)
     return render_template(
-        "wishes/detail.html", wish=wish, role=role,
+        "wishes/detail.html", wish=wish, role=role, actions=wish.allowed_actions(current_user),
+        private=access.sees_private(role), show_contact=access.shows_contact(role, wish),
         place=queries.grid_names([wish]).get(wish.id, ""),
-        can_claim=role == "public" and membership is not None
-        and membership.status == "verified",
-        show_contact=role in ("claimer", "staff"),
-        release_due=services.stale_release_dt(wish) if role == "claimer" else None,
+        release_due=services.stale_release_dt(wish),
         fulfil_form=FulfilForm(), confirm_form=ConfirmForm())
 
 
 @bp.route("/<int:wish_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(wish_id: int):
-    wish = _wish(wish_id)
-    if _role(wish) not in ("poster", "staff"):
+    wish = load_wish(wish_id)
+    if role_or_403(wish) not in (access.POSTER, access.STAFF):
         abort(403)
     form = with_cap(WishForm(obj=wish))
     if form.validate_on_submit():
@@ -150,16 +101,16 @@ def edit(wish_id: int):
             current_user, wish, title=form.title.data, description=form.description.data or "",
             kind=form.kind.data, value_yuan=form.value_yuan.data, deadline=form.deadline.data,
             consent_name=form.consent_name.data, consent_photo=form.consent_photo.data,
-            photo=_photo_name(form)))
+            photo=photo_name(form)))
         if ok:
             flash(_("已重新提交，等待社区审核。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
-    return render_template("wishes/form.html", form=form, wish=wish, cap=_cap())
+    return render_template("wishes/form.html", form=form, wish=wish, cap=value_cap())
 
 
 def _act(wish_id: int, service, done: str, *args, **kwargs):
-    wish = _wish(wish_id)
-    _role(wish)
+    wish = load_wish(wish_id)
+    role_or_403(wish)
     ok, _w = attempt(service, current_user, wish, *args, **kwargs)
     if ok:
         flash(done, "success")
@@ -183,7 +134,7 @@ def consent(wish_id: int):
 @bp.post("/<int:wish_id>/claim")
 @login_required
 def claim(wish_id: int):
-    wish = _wish(wish_id)
+    wish = load_wish(wish_id)
     ok, _w = attempt(services.claim, current_user, wish)
     if ok:
         flash(_("认领成功！请在 7 天内联系居民。"), "success")
@@ -215,8 +166,8 @@ def _fulfil(wish: Wish, form: FulfilForm):
 @bp.post("/<int:wish_id>/fulfil")
 @login_required
 def fulfil(wish_id: int):
-    wish = _wish(wish_id)
-    if _role(wish) != "claimer":
+    wish = load_wish(wish_id)
+    if role_or_403(wish) != access.CLAIMER:
         abort(403)
     form = FulfilForm()
     if not form.validate_on_submit():
@@ -243,27 +194,10 @@ def send_back(wish_id: int):
     return _act(wish_id, services.send_back, _("已退回给认领人。"), request.form.get("reason", ""))
 
 
-def _photo_visible(wish: Wish, name: str) -> bool:
-    """The wish's own photo: whoever may see the wish. Evidence: poster, claimer and staff;
-    anyone once confirmed, if the poster consented to photos."""
-    is_evidence = name.removeprefix("t_") in {p.name for p in wish.evidence}
-    if not is_evidence and name.removeprefix("t_") != wish.photo:
-        return False
-    public = wish.status == "confirmed" and wish.consent_photo
-    if public:
-        return True
-    if not current_user.is_authenticated:
-        return False
-    if wish.poster_id == current_user.id or wish.claimer_id == current_user.id \
-            or services.is_staff_for(current_user, wish):
-        return True
-    return not is_evidence and wish.status == "published"
-
-
 @bp.get("/<int:wish_id>/photos/<name>")
 def photo(wish_id: int, name: str):
-    wish = _wish(wish_id)
-    if not _photo_visible(wish, name):
+    wish = load_wish(wish_id)
+    if not access.photo_visible(current_user, wish, name):
         abort(404)
     path = photo_path("wishes", name)
     if path is None:
@@ -289,14 +223,10 @@ def ranking():
 # ------------------------------------------------------------------ service record
 
 
-def _quarter():
-    return queries.parse_quarter(request.args.get("quarter"), local_today(utcnow()))
-
-
 def _own_record():
     if current_user.party is None:
         abort(404)
-    year, quarter = _quarter()
+    year, quarter = quarter_arg()
     return year, quarter, queries.service_records([current_user], year, quarter)[0]
 
 
@@ -308,38 +238,8 @@ def record():
                            printable=request.args.get("print") == "1", unit=None)
 
 
-def records_csv(records, year: int, quarter: int, filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = SafeCSVWriter(out)
-    writer.writerow(["在职党员服务反馈卡", f"{year}年第{quarter}季度"])
-    writer.writerow(["姓名", "工作单位", "党支部", "完成心愿（件）", "心愿明细", "平均评价",
-                     "参加排班（次）", "志愿时长（小时）"])
-    for rec in records:
-        party = rec.user.party
-        writer.writerow([rec.user.name, party.work_unit if party else "",
-                         party.branch if party else "", len(rec.wishes),
-                         "；".join(w.title for w in rec.wishes), rec.average_rating or "",
-                         rec.shifts, format_hours(rec.minutes)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
-
-
 @bp.get("/record.csv")
 @login_required
 def record_csv():
     year, quarter, rec = _own_record()
     return records_csv([rec], year, quarter, f"service-{year}Q{quarter}.csv")
-
-
-@bp.app_template_filter("poster_label")
-def poster_label(wish: Wish) -> str:
-    """How the publicity page names the recipient: masked, and only with consent."""
-    return mask_name(wish.poster.name) if wish.consent_name else _("一位居民")
-
-
-@bp.app_template_filter("claimer_label")
-def claimer_label(wish: Wish) -> str:
-    """How the publicity page names the claimer: in full only if they opted in to leaderboards."""
-    claimer = wish.claimer
-    return claimer.name if claimer.is_on_leaderboard else mask_name(claimer.name)

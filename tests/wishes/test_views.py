@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from sqlalchemy import select
 
@@ -348,3 +349,53 @@ def test_the_claimer_sees_when_a_quiet_claim_would_be_released(client, auth, mak
     client.set_cookie("lang", "en")
     page = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
     assert f"the current deadline is {due:%b} {due.day}, {due:%H:%M}" in page
+
+
+class _Ids(HTMLParser):
+    """Every element id on a page, and every label's for=."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.label_for: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if tag == "label" and attrs.get("for"):
+            self.label_for.append(attrs["for"])
+
+
+def _ids_of(html: str) -> _Ids:
+    parser = _Ids()
+    parser.feed(html)
+    return parser
+
+
+def test_each_page_of_a_wish_has_unique_ids_and_labels_that_point_at_them(
+        client, auth, make_wish, member, poster, coordinator):
+    """The claimer's page has the fulfil form and the progress form, each with a note: two
+    inputs with one id, so tapping the label 进展 focused 完成情况's box instead."""
+    def ids_of(user, wish) -> tuple[str, _Ids]:
+        auth.login(user)
+        html = client.get(f"/wishes/{wish.id}").get_data(as_text=True)
+        auth.logout()
+        return html, _ids_of(html)
+
+    wish = make_wish()
+    services.claim(member, wish)
+    db.session.commit()
+    html, found = ids_of(member, wish)
+    assert 'data-testid="fulfil-form"' in html and "记录进展" in html and "放弃认领" in html
+    assert len(found.ids) == len(set(found.ids)), sorted(found.ids)
+    assert set(found.label_for) <= set(found.ids)
+    # every other page of the wish's life, for whoever sees its forms
+    pending = make_wish(published=False, title="审核中的心愿")
+    services.fulfil(member, wish, "轮椅已送到")
+    db.session.commit()
+    for user, shown in ((poster, pending), (coordinator, pending), (poster, wish),
+                        (coordinator, wish)):
+        html, found = ids_of(user, shown)
+        assert len(found.ids) == len(set(found.ids)), sorted(found.ids)
+        assert set(found.label_for) <= set(found.ids)
