@@ -42,7 +42,7 @@ def main() -> None:
                 except DomainError:
                     continue
         # A shift under way, for the check-in paths: every demo resident is on it.
-        from portal.checkin import members
+        from portal.members import codes as members
 
         begins = utcnow() - timedelta(hours=1)
         live = activities.build_shift(activity, start_dt=begins, end_dt=begins + timedelta(hours=4),

@@ -6,6 +6,7 @@ from portal.accounts.sessions import LoginSession
 from portal.audit import AuditEvent
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.inbox.models import Message
+from portal.members.models import MemberCard
 from portal.once import FormSubmission
 from portal.points.award_models import Award, Objection
 from portal.points.models import HoursEntry, LedgerEntry, PointsAccount, PointsRule
@@ -19,7 +20,6 @@ from portal.shifts.models import (
 )
 from portal.shop.models import (
     Good,
-    MemberCard,
     Redemption,
     RedemptionLine,
     Reservation,

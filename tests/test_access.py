@@ -396,7 +396,7 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
     sale = Redemption(shop_id=shop.id, user_id=resident.id, clerk_id=coordinator.id,
                       total_tenths=300, receipt_no=f"R-TEST-{shop.id}")
     db.session.add(sale)
-    from portal.shop.models import MemberCard
+    from portal.members.models import MemberCard
 
     card = MemberCard(user_id=resident.id, card_no=f"{9000000000 + shop.id}",
                       secret=f"secret-{shop.id}")

@@ -16,6 +16,7 @@ from portal.checkin import services as checkin
 from portal.checkin.models import Attendance, AttendanceCorrection
 from portal.clock import local
 from portal.extensions import db
+from portal.members.models import MemberCard
 from portal.once import FormSubmission
 from portal.points import awards, ledger
 from portal.points.award_models import Award, Objection
@@ -24,7 +25,7 @@ from portal.points.rules import seed_default_rules
 from portal.shifts import activities, signups
 from portal.shifts.models import Activity, Shift, ShiftTemplate, SignUp
 from portal.shop import services as shop_services
-from portal.shop.models import Good, MemberCard, StockMovement
+from portal.shop.models import Good, StockMovement
 from portal.teams.models import Team
 from portal.types import utcnow
 from portal.wishes.models import Wish

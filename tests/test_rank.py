@@ -12,7 +12,8 @@ from portal.accounts import moves, services
 from portal.accounts.models import RoleGrant, User
 from portal.errors import NotAllowed
 from portal.extensions import db
-from portal.shop import cards, reservations
+from portal.members import cards
+from portal.shop import reservations
 from portal.shop import services as shop_services
 from portal.types import utcnow
 from portal.web.formatting import mask_name

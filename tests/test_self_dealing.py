@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from portal.accounts import party
 from portal.accounts.models import PartyMembership
-from portal.checkin import desk, members
+from portal.checkin import desk
 from portal.checkin import services as checkin
 from portal.checkin.models import Attendance, ScanLog
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.members import codes as members
 from portal.points import awards, ledger
 from portal.points.award_models import Award
 from portal.points.rules import seed_default_rules

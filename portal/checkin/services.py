@@ -21,18 +21,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import policy
 from portal.checkin import credit
-from portal.checkin.codes import (
-    CodeError,
-    ShiftCode,
-    excerpt,
-    printable,
-    read_member_code,
-    read_shift_code,
-)
+from portal.checkin.codes import ShiftCode, excerpt, printable, read_shift_code
 from portal.checkin.fence import distance_m, inside_fence  # noqa: F401 (distance_m: re-exported)
 from portal.checkin.models import Attendance, ScanLog
 from portal.checkin.outcomes import CheckInError
+from portal.codes import CodeError
 from portal.extensions import db
+from portal.members.codes import find_member
 from portal.shifts.models import Shift, SignUp
 from portal.types import utcnow
 
@@ -102,8 +97,8 @@ def perform(scan: Scan, step: Callable[[Scan], Attendance | None], *,
     other error (NotAllowed, a bug) is not a scan outcome and propagates."""
     try:
         attendance, outcome = step(scan), "ok"
-    except CheckInError as refusal:
-        attendance, outcome = refusal.attendance, refusal.code
+    except (CheckInError, CodeError) as refusal:  # a code refused is a scan outcome too
+        attendance, outcome = getattr(refusal, "attendance", None), refusal.code
     if log_ok or outcome != "ok":
         log_scan(outcome, scan)
     return ScanResult(outcome, action=scan.action, shift=scan.shift, user=scan.user,
@@ -258,22 +253,6 @@ def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None
     effect of scanning twice."""
     return perform(Scan(code.method, now or utcnow(), user=user, action=action, code=raw,
                         user_agent=user_agent, location=location, read=code), _self_scan)
-
-
-@cache
-def _member_statement():
-    from portal.accounts.models import User
-
-    return select(User).where(User.member_key == bindparam("key"))
-
-
-def find_member(raw: str, now: datetime):
-    """The resident a member code belongs to. Raises CodeError."""
-    key = read_member_code(raw, now)
-    user = db.session.scalar(_member_statement(), {"key": key})
-    if user is None:
-        raise CodeError("invalid_code")
-    return user
 
 
 def _coordinator_scan(scan: Scan) -> Attendance:

@@ -18,9 +18,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import policy
+from portal import policy, qr
 from portal.accounts.models import User
-from portal.checkin import codes, desk, posters, qr, queries, services
+from portal.checkin import codes, desk, posters, queries, services
 from portal.checkin.models import Attendance
 from portal.checkin.outcomes import describe_counts, describe_result
 from portal.clock import local, to_utc

@@ -4,11 +4,12 @@ resident's member code, and an attendance record."""
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import policy
-from portal.checkin import codes, fence, members, qr, queries, services
+from portal import policy, qr
+from portal.checkin import codes, fence, queries, services
 from portal.checkin.models import Attendance
 from portal.checkin.outcomes import describe_result, outcome_title
 from portal.extensions import db
+from portal.members import codes as members
 from portal.shifts.models import Shift
 from portal.types import utcnow
 
@@ -84,7 +85,7 @@ def submit(value: str):
 @bp.get("/me/code")
 @login_required
 def member_code():
-    from portal.shop.cards import active_card
+    from portal.members.cards import active_card
 
     members.member_key(current_user)
     db.session.commit()

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from portal.demo import lookup
 from portal.extensions import db
+from portal.members import cards
 from portal.points import ledger
-from portal.shop import cards, reservations, services
+from portal.shop import reservations, services
 from portal.shop.models import Shop
 
 #: (name, category, points, stock, monthly limit, EAN-13)

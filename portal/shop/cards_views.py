@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import policy
-from portal.checkin import qr
+from portal import policy, qr
 from portal.extensions import db
-from portal.shop import cards
-from portal.shop.models import MemberCard
+from portal.members import cards
+from portal.members.models import MemberCard
 from portal.staff.queries import user_in_scope_or_abort
 from portal.web.transaction import attempt
 

@@ -20,16 +20,16 @@ from sqlalchemy import func, select, union_all
 from portal import audit, policy
 from portal.accounts.models import User
 from portal.accounts.services import normalise_phone
-from portal.checkin.codes import CodeError
-from portal.checkin.services import find_member
 from portal.clock import local, local_today, to_utc
+from portal.codes import CodeError
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.inbox.services import notify
+from portal.members import cards
+from portal.members.codes import find_member
 from portal.points import ledger
 from portal.points.amounts import format_points
 from portal.points.models import PointsAccount
-from portal.shop import cards
 from portal.shop.models import Good, Redemption, RedemptionLine, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow

@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal import policy
-from portal.checkin import qr
+from portal import policy, qr
 from portal.extensions import db
 from portal.points import ledger
 from portal.shop import counter, queries, reservations

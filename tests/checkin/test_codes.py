@@ -7,7 +7,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from portal.checkin import codes, qr
+from portal import qr
+from portal.checkin import codes
+from portal.members import codes as members
 from portal.types import utcnow
 
 
@@ -35,7 +37,7 @@ def test_forged_and_garbage_codes_are_invalid(app):
     forged = ".".join([prefix, "43", step, sig])
     for bad in (forged, token[:-2] + "xx", "", "s", "s.1.2.3", "p." + token[2:], "x" * 5000,
                 "../../etc/passwd", "s.42.9999999999.AAAAAAAAAAAAAAAAAAAAAAAA", "\x00" * 30,
-                codes.member_token("abc", now)):
+                members.member_token("abc", now)):
         assert code_error(codes.read_shift_code, bad, now) == "invalid_code", bad
 
 
@@ -48,18 +50,16 @@ def test_a_poster_code_is_static_and_bound_to_its_nonce(app):
 
 def test_member_codes_rotate_every_minute_and_carry_no_personal_data(app, make_user):
     now = utcnow()
-    token = codes.member_token("k3y-Random_01", now)
-    assert codes.read_member_code(token, now + timedelta(seconds=60)) == "k3y-Random_01"
-    assert code_error(codes.read_member_code, token, now + timedelta(seconds=200)) == \
+    token = members.member_token("k3y-Random_01", now)
+    assert members.read_member_code(token, now + timedelta(seconds=60)) == "k3y-Random_01"
+    assert code_error(members.read_member_code, token, now + timedelta(seconds=200)) == \
         "expired_code"
-    from portal.checkin import members
-
     user = make_user(name="王秀英")
     token = members.member_code(user, now)
     key = token.split(".")[1]
     assert key == user.member_key and len(key) == 16  # random, not the id
     assert user.phone not in token and user.name not in token and key != str(user.id)
-    assert code_error(codes.read_member_code, codes.shift_token(1, now), now) == "invalid_code"
+    assert code_error(members.read_member_code, codes.shift_token(1, now), now) == "invalid_code"
 
 
 def test_a_pass_survives_a_login_but_not_a_forgery(app):

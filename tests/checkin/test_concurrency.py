@@ -5,9 +5,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.checkin import codes, members, services
+from portal.checkin import codes, services
 from portal.checkin.models import Attendance, ScanLog
 from portal.extensions import db
+from portal.members import codes as members
 from portal.points import hours, ledger
 from portal.points.models import HoursEntry, LedgerEntry
 from portal.shifts.models import Shift

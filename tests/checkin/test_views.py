@@ -9,9 +9,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from portal.checkin import codes, members
+from portal.checkin import codes
 from portal.checkin.models import Attendance, ScanLog
 from portal.extensions import db
+from portal.members import codes as members
 from portal.types import utcnow
 from tests.conftest import PASSWORD
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal.checkin import services as checkin
 from portal.errors import NotAllowed
 from portal.extensions import db
-from portal.shop import cards
-from portal.shop.models import MemberCard
+from portal.members import cards
+from portal.members.models import MemberCard
 from tests.conftest import once
 from tests.helpers import code_of
 

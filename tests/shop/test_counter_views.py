@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
-from portal.checkin import members
 from portal.extensions import db
+from portal.members import codes as members
 from portal.points import ledger
 from portal.shop.models import Good, Redemption
 

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
-from portal.checkin import members
 from portal.errors import NotAllowed
 from portal.extensions import db
-from portal.shop import cards, counter, reservations
+from portal.members import cards
+from portal.members import codes as members
+from portal.shop import counter, reservations
 from portal.types import utcnow
 from tests.helpers import code_of
 

@@ -12,7 +12,7 @@ from portal import audit, policy
 from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.shop.models import MemberCard
+from portal.members.models import MemberCard
 from portal.types import utcnow
 
 
