@@ -11,7 +11,7 @@ from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
 from portal.web.navigation import base_url
 from portal.web.transaction import attempt
 
-bp = Blueprint("calendar", __name__)
+bp = Blueprint("shifts_calendar", __name__)
 
 
 def _ics(body: bytes, filename: str, cache: str) -> Response:
@@ -48,7 +48,7 @@ def feed(token: str):
 def my_calendar():
     feed = calendar.feed_for(current_user)
     db.session.commit()
-    url = base_url() + url_for("calendar.feed", token=feed.token)
+    url = base_url() + url_for("shifts_calendar.feed", token=feed.token)
     # webcal:// makes iPhone Safari offer to subscribe in one tap
     webcal_url = "webcal://" + url.split("://", 1)[-1]
     return render_template("shifts/calendar.html", url=url, webcal_url=webcal_url)
@@ -60,4 +60,4 @@ def revoke():
     ok, _feed = attempt(calendar.revoke_feed, current_user)
     if ok:
         flash(_("已生成新的日历链接，旧链接已失效。请在日历里重新订阅。"), "success")
-    return redirect(url_for("calendar.my_calendar"))
+    return redirect(url_for("shifts_calendar.my_calendar"))

@@ -1,6 +1,7 @@
 """Shift forms (shape only; the rules live in activities.py, signups.py and recurring.py)."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.accounts.forms import PhoneField
+from portal.extensions import db
 from portal.forms import (
     PageForm,
     SubForm,
@@ -26,7 +28,11 @@ from portal.forms import (
     options,
     required,
 )
+from portal.points.models import PointsRule
 from portal.shifts.recurring import WEEKDAYS
+from portal.teams.models import Team
+from portal.zones.models import Zone
+from portal.zones.services import zone_labels, zones_in_scope
 
 NUMBER = {"inputmode": "numeric"}
 #: empty post rows shown for adding posts
@@ -120,3 +126,49 @@ class AssignForm(PageForm):
 
 def post_rows(form) -> list[tuple[str, int | None]]:
     return [(entry.form.name.data, entry.form.capacity.data) for entry in form.posts]
+
+
+def row_or_none(model, value):
+    """The row a select's id names, or None for 0 ("nothing chosen")."""
+    return db.session.get(model, value) if value else None
+
+
+def zone_choices(viewer, permission: str, *, within: Zone | None = None,
+                 kinds=("community", "grid", "building")):
+    """The zones the viewer may plan in, as a select's options (labelled with their path)."""
+    labels = zone_labels()
+    zones = [z for z in zones_in_scope(viewer, permission)
+             if z.kind in kinds and not z.is_retired and (within is None or within.contains(z))]
+    return options((z.id, labels[z.id] or z.name) for z in zones)
+
+
+def fill_defaults_choices(form) -> None:
+    """The team and points-rule selects: the active ones, and "none" first."""
+    form.team.choices = options([(0, _l("不限队伍，所有居民可报")), *(
+        (t.id, t.name) for t in db.session.scalars(
+            select(Team).where(Team.is_active.is_(True)).order_by(Team.name)))])
+    form.points_rule.choices = options([(0, _l("不计积分")), *(
+        (r.id, r.name) for r in db.session.scalars(
+            select(PointsRule).where(PointsRule.is_active.is_(True)).order_by(PointsRule.id)))])
+
+
+def fill_place_choices(form, viewer, permission: str, within: Zone) -> None:
+    """A shift's or template's selects: zones inside the activity's, teams, points rules."""
+    form.zone.choices = zone_choices(viewer, permission, within=within)
+    fill_defaults_choices(form)
+
+
+def place_fields(form) -> dict:
+    """The service's keyword arguments for where, how many, which posts, team and rule."""
+    return dict(capacity=form.capacity.data, zone=row_or_none(Zone, form.zone.data),
+                place=form.place.data or "", posts=post_rows(form),
+                team=row_or_none(Team, form.team.data),
+                points_rule=row_or_none(PointsRule, form.points_rule.data))
+
+
+def fill_posts(form, posts) -> None:
+    """Every existing post gets a row (so saving never drops one), plus two blank rows."""
+    while len(form.posts) < len(posts) + 2:
+        form.posts.append_entry()
+    for entry, post in zip(form.posts, posts, strict=False):
+        entry.form.name.data, entry.form.capacity.data = post[0], post[1]

@@ -23,7 +23,12 @@ from portal.shifts.forms import (
     ReasonForm,
     ShiftForm,
     TemplateForm,
-    post_rows,
+    fill_defaults_choices,
+    fill_place_choices,
+    fill_posts,
+    place_fields,
+    row_or_none,
+    zone_choices,
 )
 from portal.shifts.models import Activity, Shift, ShiftTemplate, SignUp
 from portal.teams.models import Team
@@ -31,7 +36,6 @@ from portal.types import utcnow
 from portal.web.loading import load_in_scope
 from portal.web.transaction import attempt
 from portal.zones.models import Zone
-from portal.zones.services import zone_labels, zones_in_scope
 
 bp = Blueprint("shifts_staff", __name__)
 PERMISSION = "shifts.manage"
@@ -49,26 +53,6 @@ def _signup(signup_id: int) -> SignUp:
     return load_in_scope(SignUp, signup_id, PERMISSION, zone_of=lambda row: row.shift.zone)
 
 
-def _get(model, value):
-    return db.session.get(model, value) if value else None
-
-
-def _zone_choices(within: Zone | None = None, kinds=("community", "grid", "building")):
-    labels = zone_labels()
-    zones = [z for z in zones_in_scope(current_user, PERMISSION)
-             if z.kind in kinds and not z.is_retired and (within is None or within.contains(z))]
-    return options((z.id, labels[z.id] or z.name) for z in zones)
-
-
-def _defaults_choices(form) -> None:
-    form.team.choices = options([(0, _("不限队伍，所有居民可报")), *(
-        (t.id, t.name) for t in db.session.scalars(
-            select(Team).where(Team.is_active.is_(True)).order_by(Team.name)))])
-    form.points_rule.choices = options([(0, _("不计积分")), *(
-        (r.id, r.name) for r in db.session.scalars(
-            select(PointsRule).where(PointsRule.is_active.is_(True)).order_by(PointsRule.id)))])
-
-
 @bp.get("/")
 @policy.require_permission(PERMISSION)
 def index():
@@ -84,21 +68,22 @@ def index():
 def edit_activity(activity_id: int | None):
     activity = _activity(activity_id) if activity_id else None
     form = ActivityForm(obj=activity)
-    form.zone.choices = _zone_choices(kinds=("community", "grid"))
-    _defaults_choices(form)
+    form.zone.choices = zone_choices(current_user, PERMISSION, kinds=("community", "grid"))
+    fill_defaults_choices(form)
     if request.method == "GET" and activity is not None:
         form.zone.data, form.team.data = activity.zone_id, activity.team_id or 0
         form.points_rule.data = activity.points_rule_id or 0
     if form.validate_on_submit():
         fields = dict(title=form.title.data, description=form.description.data or "",
-                      team=_get(Team, form.team.data),
-                      points_rule=_get(PointsRule, form.points_rule.data),
+                      team=row_or_none(Team, form.team.data),
+                      points_rule=row_or_none(PointsRule, form.points_rule.data),
                       signup_window_days=form.signup_window_days.data or 0,
                       cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0,
                       credit_on=form.credit_on.data or "checkout")
         if activity is None:
             ok, saved = attempt(activities.create_activity, current_user,
-                                zone=_get(Zone, form.zone.data), **fields, once=_activity_url)
+                                zone=row_or_none(Zone, form.zone.data), **fields,
+                                once=_activity_url)
         else:
             ok, saved = attempt(activities.update_activity, current_user, activity, **fields,
                                 once=_activity_url)
@@ -122,32 +107,12 @@ def activity(activity_id: int):
                            weekdays=recurring.WEEKDAYS)
 
 
-def _place_fields(form, activity: Activity) -> dict:
-    return dict(capacity=form.capacity.data, zone=_get(Zone, form.zone.data),
-                place=form.place.data or "", posts=post_rows(form),
-                team=_get(Team, form.team.data),
-                points_rule=_get(PointsRule, form.points_rule.data))
-
-
-def _fill_place_choices(form, activity: Activity) -> None:
-    form.zone.choices = _zone_choices(within=activity.zone)
-    _defaults_choices(form)
-
-
-def _fill_posts(form, posts) -> None:
-    """Every existing post gets a row (so saving never drops one), plus two blank rows."""
-    while len(form.posts) < len(posts) + 2:
-        form.posts.append_entry()
-    for entry, post in zip(form.posts, posts, strict=False):
-        entry.form.name.data, entry.form.capacity.data = post[0], post[1]
-
-
 @bp.route("/activities/<int:activity_id>/shifts/new", methods=["GET", "POST"])
 @policy.require_permission(PERMISSION)
 def new_shift(activity_id: int):
     activity = _activity(activity_id)
     form = ShiftForm()
-    _fill_place_choices(form, activity)
+    fill_place_choices(form, current_user, PERMISSION, activity.zone)
     if request.method == "GET":
         form.zone.data, form.team.data = activity.zone_id, activity.team_id or 0
         form.points_rule.data = activity.points_rule_id or 0
@@ -155,7 +120,7 @@ def new_shift(activity_id: int):
         ok, shift = attempt(activities.add_shift, current_user, activity,
                             start_dt=to_utc(form.day.data, form.start.data),
                             end_dt=to_utc(form.day.data, form.end.data),
-                            **_place_fields(form, activity), once=_activity_url(activity))
+                            **place_fields(form), once=_activity_url(activity))
         if ok:
             flash(_("班次已发布，居民可以报名了。"), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
@@ -168,18 +133,18 @@ def new_shift(activity_id: int):
 def edit_shift(shift_id: int):
     shift = _shift(shift_id)
     form = ShiftForm(obj=shift)
-    _fill_place_choices(form, shift.activity)
+    fill_place_choices(form, current_user, PERMISSION, shift.activity.zone)
     if request.method == "GET":
         start, end = local(shift.start_dt), local(shift.end_dt)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
         form.zone.data = shift.zone_id
         form.team.data, form.points_rule.data = shift.team_id or 0, shift.points_rule_id or 0
-        _fill_posts(form, [(p.name, p.capacity) for p in shift.posts])
+        fill_posts(form, [(p.name, p.capacity) for p in shift.posts])
     if form.validate_on_submit():
         ok, _s = attempt(activities.update_shift, current_user, shift,
                          start_dt=to_utc(form.day.data, form.start.data),
                          end_dt=to_utc(form.day.data, form.end.data),
-                         **_place_fields(form, shift.activity),
+                         **place_fields(form),
                          once=url_for("shifts_staff.roster_page", shift_id=shift.id))
         if ok:
             flash(_("班次已修改，报名的人已收到通知。"), "success")
@@ -210,14 +175,14 @@ def _template_fields(form) -> dict:
 def new_template(activity_id: int):
     activity = _activity(activity_id)
     form = TemplateForm()
-    _fill_place_choices(form, activity)
+    fill_place_choices(form, current_user, PERMISSION, activity.zone)
     if request.method == "GET":
         form.weekday.data, form.zone.data = 5, activity.zone_id
         form.team.data, form.points_rule.data = activity.team_id or 0, activity.points_rule_id or 0
     if form.validate_on_submit():
         ok, result = attempt(recurring.create_template, current_user, activity,
                              weekday=form.weekday.data, **_template_fields(form),
-                             **_place_fields(form, activity), once=_activity_url(activity))
+                             **place_fields(form), once=_activity_url(activity))
         if ok:
             flash(_("每周排班已建立，已生成 %(n)d 个班次。", n=len(result[1])), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
@@ -230,18 +195,18 @@ def new_template(activity_id: int):
 def edit_template(template_id: int):
     template = load_in_scope(ShiftTemplate, template_id, PERMISSION)
     form = TemplateForm(obj=template)
-    _fill_place_choices(form, template.activity)
+    fill_place_choices(form, current_user, PERMISSION, template.activity.zone)
     if request.method == "GET":
         form.start.data, form.end.data = template.start_time, template.end_time
         form.zone.data = template.zone_id
         form.team.data, form.points_rule.data = template.team_id or 0, \
             template.points_rule_id or 0
-        _fill_posts(form, [(p["name"], p["capacity"]) for p in template.posts])
+        fill_posts(form, [(p["name"], p["capacity"]) for p in template.posts])
     affected = [(s, n) for s, n in recurring.future_shifts(template, utcnow()) if n]
     if form.validate_on_submit():
         ok, result = attempt(recurring.update_template, current_user, template,
                              is_active=form.is_active.data, signed_up=form.signed_up.data,
-                             **_template_fields(form), **_place_fields(form, template.activity),
+                             **_template_fields(form), **place_fields(form),
                              once=_activity_url(template.activity))
         if ok:
             message = _("已保存：%(free)d 个班次已更新，%(signed)d 个已报名班次已同步并通知，"

@@ -47,7 +47,7 @@ def base_url() -> str:
 #: which bottom-bar tab a blueprint's pages belong to (the tab that lights up)
 NAV_TABS = {
     "wishes": "home", "checkin": "home", "shifts": "shifts", "teams": "shifts",
-    "calendar": "shifts", "points": "points", "shop": "points", "inbox": "inbox",
+    "shifts_calendar": "shifts", "points": "points", "shop": "points", "inbox": "inbox",
     "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
     "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
     "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
