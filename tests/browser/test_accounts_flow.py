@@ -23,10 +23,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.browser
 
-# Everything a finger can hit that is showing in the viewport, with its rendered height.
-# A checkbox or radio inside a <label> is hit through the label, so the label is measured.
+# Everything a finger can hit that is showing in the viewport (in the whole page when called
+# with true), with its rendered height. A checkbox or radio inside a <label> is hit through the
+# label; a finger aimed at the box itself needs the label all round it, so its size is the
+# biggest square centred on the box that stays on the label.
 TAP_TARGETS_JS = """
-() => {
+(wholePage) => {
   const vw = window.innerWidth, vh = window.innerHeight;
   const found = [];
   for (const el of document.querySelectorAll('a, button, input, select')) {
@@ -41,13 +43,20 @@ TAP_TARGETS_JS = """
     }
     const r = target.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    if (r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw) continue;
+    if (!wholePage && (r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw)) continue;
+    let height = r.height;
+    if (target !== el) {
+      const box = el.getBoundingClientRect();
+      const x = box.left + box.width / 2, y = box.top + box.height / 2;
+      height = 2 * Math.min(x - r.left, r.right - x, y - r.top, r.bottom - y);
+    }
     found.push({
       tag: el.tagName.toLowerCase(),
       measured: target.tagName.toLowerCase(),
-      text: (el.innerText || el.value || el.name || el.getAttribute('aria-label') || '')
+      text: ((target !== el && target.innerText) || el.innerText || el.value || el.name
+        || el.getAttribute('aria-label') || '')
         .trim().slice(0, 30),
-      height: Math.round(r.height * 10) / 10,
+      height: Math.round(height * 10) / 10,
     });
   }
   return found;
@@ -199,5 +208,24 @@ def test_login_tap_targets_are_big_enough(page: Page, mode, minimum):
     targets = page.evaluate(TAP_TARGETS_JS)
     measured = {t["tag"] for t in targets}
     assert {"a", "button", "input"} <= measured, targets  # the probe really saw the form
+    too_small = [t for t in targets if t["height"] < minimum]
+    assert not too_small, f"tap targets under {minimum}px in {mode} mode: {too_small}"
+
+
+@pytest.mark.parametrize(("mode", "minimum"), [("normal", 44), ("large", 60)])
+def test_shift_filter_tap_targets_are_big_enough(page: Page, mode, minimum):
+    """只看还有名额的 is a small box: the label round it must take a finger aimed at the box."""
+    page.goto("/shifts/")
+    if mode == "large":
+        toggle_text_size(page)
+        expect(page).to_have_url(re.compile(r"/shifts/$"))
+    html_class(page).to_have_class(re.compile(rf"\b{mode}-text\b"))
+    page.get_by_text("筛选", exact=True).click()
+    expect(page.get_by_label("只看还有名额的")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+
+    targets = page.evaluate(TAP_TARGETS_JS, True)
+    box = [t for t in targets if t["text"] == "只看还有名额的"]
+    assert [t["measured"] for t in box] == ["label"], targets  # the probe found the box
     too_small = [t for t in targets if t["height"] < minimum]
     assert not too_small, f"tap targets under {minimum}px in {mode} mode: {too_small}"
