@@ -14,6 +14,14 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.extensions import db
+from tests.browser.helpers import (
+    TAP_TARGETS_JS,
+    assert_no_horizontal_overflow,
+    computed_font_px,
+    html_class,
+    submit,
+    toggle_text_size,
+)
 
 PHONE = "13812345678"
 NAME = "李桂芳"
@@ -23,70 +31,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.browser
 
-# Everything a finger can hit that is showing in the viewport (in the whole page when called
-# with true), with its rendered height. A checkbox or radio inside a <label> is hit through the
-# label; a finger aimed at the box itself needs the label all round it, so its size is the
-# biggest square centred on the box that stays on the label.
-TAP_TARGETS_JS = """
-(wholePage) => {
-  const vw = window.innerWidth, vh = window.innerHeight;
-  const found = [];
-  for (const el of document.querySelectorAll('a, button, input, select')) {
-    if (el.classList.contains('skip-link')) continue;
-    if (el.tagName === 'INPUT' && el.type === 'hidden') continue;
-    const style = getComputedStyle(el);
-    if (style.display === 'none' || style.visibility === 'hidden') continue;
-    let target = el;
-    if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio')
-        && el.closest('label')) {
-      target = el.closest('label');
-    }
-    const r = target.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (!wholePage && (r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw)) continue;
-    let height = r.height;
-    if (target !== el) {
-      const box = el.getBoundingClientRect();
-      const x = box.left + box.width / 2, y = box.top + box.height / 2;
-      height = 2 * Math.min(x - r.left, r.right - x, y - r.top, r.bottom - y);
-    }
-    found.push({
-      tag: el.tagName.toLowerCase(),
-      measured: target.tagName.toLowerCase(),
-      text: ((target !== el && target.innerText) || el.innerText || el.value || el.name
-        || el.getAttribute('aria-label') || '')
-        .trim().slice(0, 30),
-      height: Math.round(height * 10) / 10,
-    });
-  }
-  return found;
-}
-"""
-
 
 # ------------------------------------------------------------------ helpers
-
-
-def assert_no_horizontal_overflow(page: Page) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= VIEWPORT_WIDTH, (
-        f"{page.url} scrolls sideways: scrollWidth {scroll_width} > {VIEWPORT_WIDTH}"
-    )
-
-
-def computed_font_px(page: Page, selector: str) -> float:
-    value = page.locator(selector).first.evaluate("el => getComputedStyle(el).fontSize")
-    return float(value.removesuffix("px"))
-
-
-def html_class(page: Page):
-    return expect(page.locator("html"))
-
-
-def submit(page: Page, label: str) -> None:
-    """Click the form's submit button (not the bottom-nav link with the same words)."""
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name=label, exact=True).click()
 
 
 def fill_register_form(page: Page, *, phone: str, zone_id: int) -> None:
@@ -96,11 +42,6 @@ def fill_register_form(page: Page, *, phone: str, zone_id: int) -> None:
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_label("再输一次密码").fill(PASSWORD)
     page.get_by_label("我已阅读并同意《个人信息保护说明》").check()
-
-
-def toggle_text_size(page: Page) -> None:
-    with page.expect_navigation():
-        page.get_by_test_id("text-size").click()
 
 
 def user_count() -> int:

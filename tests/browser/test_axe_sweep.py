@@ -24,8 +24,7 @@ from portal.points.award_models import Award
 from portal.shifts.models import Shift
 from tests.browser.a11y import axe_violations, install_axe
 from tests.browser.chromium import phone_context
-from tests.browser.test_accounts_flow import TAP_TARGETS_JS
-from tests.browser.test_points_flow import log_in
+from tests.browser.helpers import TAP_TARGETS_JS, log_in
 from tests.test_access import ACCESS, _targets
 
 pytestmark = pytest.mark.browser
@@ -46,7 +45,7 @@ VISITOR = {
 #: endpoint -> URL, where ACCESS's URL (enough to test the door) answers 404 instead of the page
 URL = {
     "points.object_to": "/points/notice/{posted_award_id}/object",  # ACCESS's award is pending
-    "calendar.feed": "/cal/{feed_token}.ics",  # ACCESS's token is made up
+    "shifts_calendar.feed": "/cal/{feed_token}.ics",  # ACCESS's token is made up
     "wishes_staff.unit_cards": "/staff/wishes/units/cards?unit={unit}",  # "x" is no work unit
     "wishes_staff.unit_csv": "/staff/wishes/units/cards.csv?unit={unit}",
 }

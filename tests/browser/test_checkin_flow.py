@@ -4,13 +4,10 @@ logs in, lands on 签到成功; later checks out and finds the hours and points 
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
-import zxingcpp
-from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -22,8 +19,7 @@ from portal.shifts import signups
 from portal.types import utcnow
 from tests.browser.a11y import assert_accessible_in_both_modes
 from tests.browser.chromium import VIEWPORT
-from tests.browser.test_accounts_flow import assert_no_horizontal_overflow, html_class
-from tests.browser.test_points_flow import log_in
+from tests.browser.helpers import assert_no_horizontal_overflow, html_class, log_in, read_qr
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -40,14 +36,6 @@ def no_js_page(browser, live_server):
         yield context.new_page()
     finally:
         context.close()
-
-
-def read_qr(page: Page, test_id: str) -> str:
-    """Decode the QR the page shows, as a phone camera would."""
-    image = Image.open(io.BytesIO(page.get_by_test_id(test_id).screenshot()))
-    found = zxingcpp.read_barcodes(image)
-    assert found, "no QR code readable on the screen"
-    return found[0].text
 
 
 def test_rotating_code_check_in_and_out_to_the_passbook(page: Page, new_phone, make_user,

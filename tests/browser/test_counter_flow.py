@@ -12,9 +12,7 @@ from playwright.sync_api import Page, expect
 from portal.extensions import db
 from portal.points import ledger
 from portal.shop import services
-from tests.browser.test_accounts_flow import assert_no_horizontal_overflow
-from tests.browser.test_checkin_flow import read_qr
-from tests.browser.test_points_flow import log_in
+from tests.browser.helpers import assert_no_horizontal_overflow, log_in, read_qr
 
 pytestmark = pytest.mark.browser
 

@@ -15,31 +15,20 @@ from playwright.sync_api import Page, expect
 from portal.extensions import db
 from portal.points import awards, ledger
 from portal.points.award_models import Award
-from tests.browser.test_accounts_flow import (
+from tests.browser.helpers import (
     TAP_TARGETS_JS,
     assert_no_horizontal_overflow,
+    flash,
     html_class,
+    log_in,
     submit,
     toggle_text_size,
 )
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def log_in(page: Page, phone: str, live_server: str) -> None:
-    page.goto("/login")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    submit(page, "登录")
-    expect(page).to_have_url(f"{live_server}/")
-
-
-def flash(page: Page):
-    return page.locator(".flashes")
 
 
 def balance_in_db(user_id: int) -> int:

@@ -13,13 +13,13 @@ from portal.extensions import db
 from portal.points import ledger
 from portal.shop import reservations, services
 from portal.shop.models import Good, Reservation
-from tests.browser.test_accounts_flow import (
+from tests.browser.helpers import (
     assert_no_horizontal_overflow,
     html_class,
+    log_in,
+    read_qr,
     toggle_text_size,
 )
-from tests.browser.test_checkin_flow import read_qr
-from tests.browser.test_points_flow import log_in
 
 pytestmark = pytest.mark.browser
 

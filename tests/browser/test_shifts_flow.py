@@ -15,14 +15,15 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.shifts import signups
 from portal.shifts.models import SignUp
-from tests.browser.test_accounts_flow import (
+from tests.browser.helpers import (
     TAP_TARGETS_JS,
     assert_no_horizontal_overflow,
+    flash,
     html_class,
+    log_in,
     submit,
     toggle_text_size,
 )
-from tests.browser.test_points_flow import flash, log_in
 
 pytestmark = pytest.mark.browser
 

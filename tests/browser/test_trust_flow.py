@@ -13,8 +13,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.points import ledger
 from tests.browser.a11y import assert_accessible_in_both_modes
-from tests.browser.test_accounts_flow import assert_no_horizontal_overflow
-from tests.browser.test_points_flow import log_in
+from tests.browser.helpers import assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 

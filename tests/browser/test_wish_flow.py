@@ -17,8 +17,7 @@ from portal.points import ledger
 from portal.points.rules import seed_default_rules
 from portal.types import utcnow
 from portal.wishes.models import Wish
-from tests.browser.test_accounts_flow import assert_no_horizontal_overflow
-from tests.browser.test_points_flow import log_in
+from tests.browser.helpers import assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
