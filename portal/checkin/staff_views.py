@@ -28,6 +28,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.shifts.models import Shift
 from portal.types import utcnow
+from portal.web.loading import load_in_scope
 from portal.web.navigation import base_url
 from portal.web.params import bounded_int
 from portal.web.transaction import attempt
@@ -184,12 +185,8 @@ def live(shift_id: int):
 
 
 def _attendance(attendance_id: int) -> Attendance:
-    record = db.session.get(Attendance, attendance_id)
-    if record is None:
-        abort(404)
-    if not policy.can(current_user, PERMISSION, record.shift.zone):
-        abort(403)
-    return record
+    return load_in_scope(Attendance, attendance_id, PERMISSION,
+                         zone_of=lambda record: record.shift.zone)
 
 
 def _local_time(shift: Shift, field: str):

@@ -10,6 +10,7 @@ from portal.checkin.models import Attendance
 from portal.checkin.outcomes import describe_result, outcome_title
 from portal.extensions import db
 from portal.members import codes as members
+from portal.members.cards import active_card
 from portal.shifts.models import Shift
 from portal.types import utcnow
 
@@ -85,8 +86,6 @@ def submit(value: str):
 @bp.get("/me/code")
 @login_required
 def member_code():
-    from portal.members.cards import active_card
-
     members.member_key(current_user)
     db.session.commit()
     return render_template("checkin/member_code.html", card=active_card(current_user.id))

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.members import cards
 from portal.members.models import MemberCard
 from portal.staff.queries import user_in_scope_or_abort
+from portal.web.loading import load_or_404
 from portal.web.transaction import attempt
 
 bp = Blueprint("shop_cards", __name__)
@@ -37,9 +38,7 @@ def issue(user_id: int):
 
 
 def _card(card_id: int) -> MemberCard:
-    card = db.session.get(MemberCard, card_id)
-    if card is None:
-        abort(404)
+    card = load_or_404(MemberCard, card_id)
     user_in_scope_or_abort(current_user, card.user_id, "cards.manage")
     return card
 

@@ -23,6 +23,7 @@ from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.staff_views import shop_in_scope
 from portal.types import utcnow
+from portal.web.loading import load_in_scope
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import attempt
 
@@ -150,11 +151,8 @@ def confirm(shop_id: int):
 
 
 def _redemption(redemption_id: int) -> Redemption:
-    sale = db.session.get(Redemption, redemption_id)
-    if sale is None:
-        abort(404)
-    shop_in_scope(sale.shop_id)
-    return sale
+    return load_in_scope(Redemption, redemption_id, "shop.manage",
+                         zone_of=lambda sale: sale.shop.zone)
 
 
 @bp.get("/redemptions/<int:redemption_id>")
@@ -207,11 +205,8 @@ def reservations_list(shop_id: int):
 
 
 def _reservation(reservation_id: int) -> Reservation:
-    booked = db.session.get(Reservation, reservation_id)
-    if booked is None:
-        abort(404)
-    shop_in_scope(booked.shop_id)
-    return booked
+    return load_in_scope(Reservation, reservation_id, "shop.manage",
+                         zone_of=lambda booked: booked.shop.zone)
 
 
 @bp.get("/reservations/<int:reservation_id>")

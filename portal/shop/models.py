@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.points.models import AppendOnlyError
 from portal.types import UTCDateTime, utcnow
 
 MOVEMENT_KINDS = ("restock", "adjust", "redemption", "void", "reservation", "release",
@@ -111,8 +112,6 @@ class StockMovement(db.Model):
 
 
 def _refuse(_mapper, _connection, target):
-    from portal.points.models import AppendOnlyError
-
     raise AppendOnlyError(f"{type(target).__name__} rows are append-only")
 
 

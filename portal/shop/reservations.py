@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.inbox.services import notify
 from portal.points import ledger
 from portal.points.amounts import format_points
-from portal.shop.counter import lock_account, taken_this_month
+from portal.shop.counter import is_open, lock_account, taken_this_month
 from portal.shop.models import Good, Reservation, Shop
 from portal.shop.services import move_stock
 from portal.types import utcnow
@@ -207,8 +207,6 @@ def find_for_pickup(clerk, shop: Shop, code: str) -> Reservation:
 
 def pick_up(clerk, reservation: Reservation, *, now: datetime | None = None) -> Reservation:
     """Hand the goods over. Only a held reservation before its deadline; exactly once."""
-    from portal.shop.counter import is_open
-
     now = now or utcnow()
     shop = reservation.shop
     policy.check(clerk, "shop.manage", shop.zone)

@@ -19,6 +19,7 @@ from portal import policy
 from portal.clock import local_today
 from portal.extensions import db
 from portal.forms import options
+from portal.points.amounts import format_points
 from portal.shop import queries, services
 from portal.shop import report as shop_report
 from portal.shop.forms import GoodForm, ShopForm, StockForm
@@ -97,8 +98,6 @@ def edit_good(shop_id: int, good_id: int | None):
         abort(404)
     form = GoodForm(obj=good)
     if request.method == "GET" and good is not None:
-        from portal.points.amounts import format_points
-
         form.price.data = format_points(good.price_tenths)
     if form.validate_on_submit():
         ok, saved = attempt(_save_good, shop, good, form,
