@@ -84,6 +84,7 @@ def check_in_targets(env: dict, info: dict, port: int, resident: str, coordinato
     sys.path.insert(0, str(ROOT))
     from portal import create_app
     from portal.checkin import codes
+    from portal.members import codes as members
     from portal.types import utcnow
 
     app = create_app()
@@ -101,7 +102,7 @@ def check_in_targets(env: dict, info: dict, port: int, resident: str, coordinato
         """Minted when its run starts: a member code rotates every minute, and with long runs
         one minted up front would be refused as expired by the time it is used."""
         with app.app_context():
-            member = codes.member_token(info["member_key"], utcnow())
+            member = members.member_token(info["member_key"], utcnow())
         return urlencode({"csrf_token": scan_csrf, "code": member})
 
     return [
@@ -522,7 +523,7 @@ def main() -> None:
                      "(Python driver; its CPU is per sale: identify, cart and confirm)")
             if not args.only or args.only in label:
                 with create_app().app_context():  # just before use: member codes rotate
-                    customers = [codes.member_token(key, utcnow())
+                    customers = [members.member_token(key, utcnow())
                                  for key in info["customer_keys"]]
                 r = measured(server.pid, postmaster, partial(
                     drive_counter, port, info, clerk, customers, args.clients, args.seconds))

@@ -68,14 +68,16 @@ def main() -> None:
         from portal.shop.services import move_stock
 
         move_stock(tissues.id, 1_000_000, kind="restock", reason="压测备货")
-        # Counter customers: every active resident of the shop's community, each with points
-        # and a member key, so concurrent sales spread over residents as at a real counter.
-        from portal.points.queries import community_of
+        # Counter customers: every active resident of the shop's community who holds no staff
+        # role (the clerk never sells to themselves), each with points and a member key, so
+        # concurrent sales spread over residents as at a real counter.
+        from portal.zones.services import community_of
 
         customers = []
         for resident in residents:
             home = community_of(resident.home_zone) if resident.home_zone else None
-            if resident.is_active_account and home is not None and home.id == shop.zone_id:
+            if (resident.is_active_account and not resident.grants and home is not None
+                    and home.id == shop.zone_id):
                 ledger.earn(resident.id, 10_000_000, source_type="bench", source_id=resident.id,
                             memo="压测用积分")
                 customers.append(members.member_key(resident))

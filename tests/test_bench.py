@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 ROOT = Path(__file__).resolve().parent.parent
 LINUX = Path("/proc/self/stat").exists()
@@ -117,3 +118,22 @@ def test_floor_app_does_a_repeat_check_ins_database_work(make_shift, make_user, 
     assert sorted(logged) == ["already_checked_in", "not_checked_in", "not_signed_up"]
     assert db.session.scalar(select(func.count(ScanLog.id))) == 4  # and the real one
     app.extensions["floor_engine"].dispose()
+
+
+def test_the_load_data_seeds_on_the_current_code(bench, tmp_path):
+    """bench/seed_load.py runs on a fresh demo database and names counter customers who are
+    residents, not staff (a clerk never sells to themselves), so a refactor cannot leave the
+    benchmark broken where no other test looks."""
+    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY="bench-test",
+               SESSION_COOKIE_SECURE="0", INSTANCE_PATH=str(tmp_path), RATELIMIT_ENABLED="0",
+               DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3")
+    info = bench.prepare(env)
+    assert info["customer_keys"] and info["shop_id"] and info["live_shift_id"]
+
+    engine = sqlalchemy.create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        staff_keys = set(connection.execute(sqlalchemy.text(
+            "SELECT u.member_key FROM users u JOIN role_grants g ON g.user_id = u.id "
+            "WHERE u.member_key IS NOT NULL")).scalars())
+    engine.dispose()
+    assert not staff_keys & set(info["customer_keys"])
