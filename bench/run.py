@@ -504,7 +504,7 @@ def main() -> None:
             clerk = login(port, "13900000004", "demo1234")
             targets = check_in_targets(env, info, port, cookie, coordinator)
             from portal import create_app
-            from portal.checkin import codes
+            from portal.members import codes as members
             from portal.types import utcnow
 
             for label, path, who, body, accept in targets:
