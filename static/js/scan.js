@@ -1,7 +1,8 @@
 // The coordinator's scan desk. A USB scanner types into the focused field and presses Enter;
 // the camera reads QR codes with the browser's BarcodeDetector, or the vendored jsQR where
 // that is missing (loaded only then). Results come back as JSON, shown big, with the desk's
-// tally (已签到 n / m 人) updated, and the desk is ready for the next scan at once. Without
+// tally (已签到 n / m 人) updated, the 现场补位 button offered for a resident who did not sign
+// up, and the desk is ready for the next scan at once. Without
 // JavaScript the form posts and the page reloads.
 // A form marked data-scan-plain (the supermarket counter) just posts what the camera read.
 (function () {
@@ -13,6 +14,7 @@
   var title = box && box.querySelector("[data-scan-title]");
   var detail = box && box.querySelector("[data-scan-detail]");
   var counts = document.querySelector("[data-scan-counts]");
+  var walkIn = document.querySelector("form[data-walk-in]");
   var busy = false, lastCode = "", lastAt = 0;
 
   function show(data) {
@@ -20,6 +22,10 @@
     title.textContent = (data.ok ? "✔ " : "✖ ") + data.title;
     detail.textContent = data.detail || "";
     if (counts && data.counts) counts.textContent = data.counts; // the tally, with this scan
+    if (walkIn) { // 现场补位: a resident who did not sign up, on a shift with the form
+      walkIn.hidden = !data.walk_in;
+      walkIn.elements.user_id.value = data.walk_in ? data.user_id : "";
+    }
     if (navigator.vibrate) navigator.vibrate(data.ok ? 80 : [60, 60, 60]);
   }
 

@@ -150,6 +150,41 @@ def test_coordinator_scans_a_member_code_typed_like_a_usb_scanner(page: Page, ne
     assert_no_horizontal_overflow(page)
 
 
+def test_a_walk_in_is_offered_at_the_desk_with_javascript_too(page: Page, new_phone, make_user,
+                                                              make_shift, coordinator,
+                                                              live_server):
+    """A resident who did not sign up is scanned: the desk offers 现场补位 without a reload,
+    as the page without JavaScript does, and one tap checks them in."""
+    shift = make_shift(hours_from_now=10 / 60, capacity=3)
+    neighbour = make_user(name="孙大海")
+    db.session.commit()
+    phone = new_phone()
+    log_in(phone, neighbour.phone, live_server)
+    phone.goto("/me/code")
+    code = read_qr(phone, "member-qr")
+
+    log_in(page, coordinator.phone, live_server)
+    page.goto(f"/staff/checkin/{shift.id}/scan")
+    walk_in = page.get_by_role("button", name="现场补位并签到")
+    expect(walk_in).to_be_hidden()
+    page.evaluate("window.sameDesk = true")
+    field = page.get_by_label("会员码（扫码枪或手工输入）")
+    field.fill(code)
+    field.press("Enter")
+    expect(page.get_by_test_id("scan-result")).to_contain_text("没有报名这个班次")
+    expect(walk_in).to_be_visible()
+    assert page.evaluate("window.sameDesk") is True
+    with page.expect_navigation():
+        walk_in.click()
+    expect(page.get_by_test_id("scan-result")).to_contain_text("签到成功")
+    expect(page.get_by_test_id("scan-counts")).to_have_text("已签到 1 / 1 人，已签退 0 人")
+    field = page.get_by_label("会员码（扫码枪或手工输入）")
+    field.fill("not-a-code")
+    field.press("Enter")
+    expect(page.get_by_test_id("scan-result")).to_contain_text("二维码无效")
+    expect(page.get_by_role("button", name="现场补位并签到")).to_be_hidden()
+
+
 def test_without_javascript_the_code_page_says_to_refresh_it_by_hand(no_js_page: Page,
                                                                     make_shift, coordinator,
                                                                     live_server):

@@ -226,3 +226,28 @@ def test_every_scan_answer_carries_the_desks_tally_with_that_scan(client, auth, 
     assert json.loads(out.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
     refused = client.post(url, data={"code": "junk"}, headers={"Accept": "application/json"})
     assert json.loads(refused.data)["counts"] == "已签到 2 / 2 人，已签退 1 人"
+
+
+def test_the_walk_in_form_shows_only_for_a_resident_who_did_not_sign_up(client, auth,
+                                                                       live_shift, make_user,
+                                                                       coordinator):
+    """Without JavaScript the page the scan posts to offers 现场补位 for that resident; the
+    desk as first drawn, and after any other answer, keeps the form hidden (scan.js shows it
+    after a JSON answer whose walk_in is true)."""
+    neighbour = make_user(name="孙大海")
+    token = members.member_code(neighbour)
+    db.session.commit()
+    auth.login(coordinator)
+    url = f"/staff/checkin/{live_shift.id}/scan"
+    form = re.compile(r"<form[^>]*data-walk-in([^>]*)>.*?name=\"user_id\" value=\"(\d*)\"", re.S)
+    hidden, user_id = form.search(client.get(url).get_data(as_text=True)).groups()
+    assert "hidden" in hidden and user_id == ""
+    hidden, user_id = form.search(client.post(url, data={"code": token})
+                                  .get_data(as_text=True)).groups()
+    assert "hidden" not in hidden and user_id == str(neighbour.id)
+    answer = json.loads(client.post(url, data={"code": token},
+                                    headers={"Accept": "application/json"}).data)
+    assert answer["walk_in"] is True and answer["user_id"] == neighbour.id
+    hidden, _id = form.search(client.post(url, data={"code": "junk"})
+                              .get_data(as_text=True)).groups()
+    assert "hidden" in hidden
