@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -21,6 +20,7 @@ from portal.accounts.forms import LoginForm, PartyForm, PasswordForm, ProfileFor
 from portal.accounts.move_models import MoveRequest
 from portal.extensions import db, limiter
 from portal.forms import options
+from portal.web.loading import load_or_404
 from portal.web.navigation import safe_next
 from portal.web.transaction import attempt
 from portal.zones.models import Zone
@@ -134,9 +134,7 @@ def profile():
 @bp.post("/me/move/<int:move_id>/withdraw")
 @login_required
 def withdraw_move(move_id: int):
-    move = db.session.get(MoveRequest, move_id)
-    if move is None:
-        abort(404)
+    move = load_or_404(MoveRequest, move_id)
     ok, _move = attempt(moves.withdraw_move, current_user, move)
     if ok:
         flash(_("已撤回迁居申请，居住地没有变化。"), "success")

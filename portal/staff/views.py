@@ -18,6 +18,7 @@ from portal.staff.forms import (
     ReviewForm,
     SearchForm,
 )
+from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import attempt
 from portal.zones.models import Zone
@@ -149,9 +150,7 @@ def party_queue():
 @bp.post("/party/<int:membership_id>/review")
 @policy.require_permission("party.verify")
 def party_review(membership_id: int):
-    membership = db.session.get(PartyMembership, membership_id)
-    if membership is None:
-        abort(404)
+    membership = load_or_404(PartyMembership, membership_id)
     form = ReviewForm()
     approve = request.form.get("decision") == "approve"
     ok, _m = attempt(party.review_party_membership, current_user, membership,
@@ -173,9 +172,7 @@ def move_queue():
 @bp.post("/moves/<int:move_id>/decide")
 @policy.require_permission("users.confirm_move")
 def move_decide(move_id: int):
-    move = db.session.get(MoveRequest, move_id)
-    if move is None:
-        abort(404)
+    move = load_or_404(MoveRequest, move_id)
     approve = request.form.get("decision") == "approve"
     ok, _m = attempt(moves.decide_move, current_user, move, approve=approve,
                      note=ReviewForm().note.data or "", once=url_for("staff.move_queue"))
