@@ -5,7 +5,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.errors import DomainError, NotAllowed
 from portal.uploads import photo_path, save_photo
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from tests.helpers import jpeg_bytes
 
 
@@ -24,8 +24,9 @@ def _files(kind: str) -> set[str]:
 
 def test_a_committed_photo_stays(app):
     with app.test_request_context(method="POST"):
-        ok, name = attempt(lambda: save_photo(_upload(), "wishes", thumb=320))
-        assert ok
+        with committing() as done:
+            name = save_photo(_upload(), "wishes", thumb=320)
+        assert done
         assert photo_path("wishes", name) and photo_path("wishes", f"t_{name}")
 
 
@@ -42,10 +43,12 @@ def test_a_refused_service_leaves_no_photo_behind(app, refusal):
             raise refusal
 
         if type(refusal) is DomainError:  # NotAllowed (a DomainError too) is re-raised
-            assert attempt(service) == (False, None)
+            with committing() as done:
+                service()
+            assert not done
         else:
-            with pytest.raises(type(refusal)):
-                attempt(service)
+            with pytest.raises(type(refusal)), committing():
+                service()
         assert len(saved) == 2
         assert _files("wishes") == before
         assert all(photo_path("wishes", n) is None for n in saved)
@@ -60,5 +63,7 @@ def test_a_bad_image_is_refused_and_writes_nothing(app):
         def service():
             return save_photo(FileStorage(stream=BytesIO(b"<?php"), filename="x.jpg"), "wishes")
 
-        assert attempt(service) == (False, None)
+        with committing() as done:
+            service()
+        assert not done
         assert _files("wishes") == before

@@ -16,7 +16,7 @@ from portal.teams import services
 from portal.teams.forms import ApplyForm, DecisionForm, TeamForm
 from portal.teams.models import Team, TeamMember
 from portal.web.loading import load_or_404
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
 
@@ -58,8 +58,9 @@ def detail(team_id: int):
 @login_required
 def apply(team_id: int):
     team = _team_or_404(team_id)
-    ok, _m = attempt(services.apply, current_user, team, ApplyForm().note.data or "")
-    if ok:
+    with committing() as done:
+        services.apply(current_user, team, ApplyForm().note.data or "")
+    if done:
         flash(_("申请已提交，队长审核后会通知您。"), "success")
     return redirect(url_for("teams.detail", team_id=team.id))
 
@@ -68,8 +69,9 @@ def apply(team_id: int):
 @login_required
 def leave(team_id: int):
     team = _team_or_404(team_id)
-    ok, _m = attempt(services.leave, current_user, team)
-    if ok:
+    with committing() as done:
+        services.leave(current_user, team)
+    if done:
         flash(_("您已退出这支队伍。"), "success")
     return redirect(url_for("teams.detail", team_id=team.id))
 
@@ -83,9 +85,10 @@ def _member_or_404(member_id: int) -> TeamMember:
 def decide(member_id: int):
     member = _member_or_404(member_id)
     approve = request.form.get("decision") == "approve"
-    ok, _m = attempt(services.decide, current_user, member, approve=approve,
-                     note=DecisionForm().note.data or "")
-    if ok:
+    with committing() as done:
+        services.decide(current_user, member, approve=approve,
+                        note=DecisionForm().note.data or "")
+    if done:
         flash(_("已同意入队。") if approve else _("已回复申请人。"), "success")
     return redirect(url_for("teams.detail", team_id=member.team_id))
 
@@ -94,9 +97,9 @@ def decide(member_id: int):
 @login_required
 def remove(member_id: int):
     member = _member_or_404(member_id)
-    ok, _m = attempt(services.remove_member, current_user, member,
-                     DecisionForm().note.data or "")
-    if ok:
+    with committing() as done:
+        services.remove_member(current_user, member, DecisionForm().note.data or "")
+    if done:
         flash(_("已移出队伍，并通知本人。"), "success")
     return redirect(url_for("teams.detail", team_id=member.team_id))
 
@@ -132,9 +135,10 @@ def edit(team_id: int | None):
     if request.method == "GET" and team is not None and team.leader:
         form.leader_phone.data = team.leader.phone
     if form.validate_on_submit():
-        ok, saved = attempt(_save, team, form, once=lambda saved: url_for(
-            "teams.detail", team_id=saved.id))
-        if ok:
+        with committing(once=True) as done:
+            saved = _save(team, form)
+            done.answer = url_for("teams.detail", team_id=saved.id)
+        if done:
             flash(_("队伍已保存。"), "success")
             return redirect(url_for("teams.detail", team_id=saved.id))
     return render_template("teams/form.html", form=form, team=team)
