@@ -1,6 +1,6 @@
 """Command-line tools: seed-demo, create-admin, ledger verify, and the cron jobs
 (send-reminders, generate-shifts, close-shifts, expire-reservations,
-release-stale-claims)."""
+release-stale-claims, cases escalate)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import RoleGrant, User
 from portal.accounts.services import PHONE_RE, normalise_phone
+from portal.cases.services import escalate
 from portal.demo import DEMO_PASSWORD, seed_demo
 from portal.extensions import db
 from portal.i18n import compile_catalogs
@@ -78,6 +79,19 @@ def register_cli(app: Flask) -> None:
          "(cron, daily; each reminder goes out once).")
     cron("expire-reservations", "portal.shop.reservations:expire_due", "reservations expired",
          "Return the points and stock of reservations not picked up in time (cron; idempotent).")
+
+    @app.cli.group("cases")
+    def cases_group():
+        """四单办结: residents' matters."""
+
+    @cases_group.command("escalate")
+    def cases_escalate_command():
+        """Remind handlers, flag overdue matters, move them up to the 街道 a working day later,
+        close matters left unrated for 7 days (cron, every 10 minutes; idempotent)."""
+
+        counts = escalate()
+        db.session.commit()
+        click.echo(" ".join(f"{name}: {count}" for name, count in counts.items()))
 
     @app.cli.group("shop")
     def shop_group():

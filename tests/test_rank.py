@@ -5,11 +5,14 @@ service checked to call the rule, and the two takeovers the penetration test fou
 from datetime import time, timedelta
 
 import pytest
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from portal import policy
 from portal.accounts import moves, services
 from portal.accounts.models import RoleGrant, User
+from portal.cases import services as cases
+from portal.cases.models import CaseCategory
 from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.members import cards
@@ -23,11 +26,12 @@ from tests.conftest import PASSWORD
 #: every staff action on a person, listed by hand: an action added to policy without a row in
 #: this file fails test_every_action_is_in_the_table
 ACTIONS = ["act_for_wish", "cancel_reservation_for", "confirm_move", "counter_lookup",
-           "grant_role", "issue_card", "post_wish_for", "report_card_lost", "reset_password",
-           "revoke_role", "set_active"]
+           "file_case_for", "grant_role", "issue_card", "post_wish_for", "report_card_lost",
+           "reset_password", "revoke_role", "set_active"]
 ALL = set(ACTIONS)
-#: what a coordinator may do for a resident: reset a forgotten password, post and act on wishes
-COORDINATOR = {"reset_password", "post_wish_for", "act_for_wish"}
+#: what a coordinator may do for a resident: reset a forgotten password, post and act on
+#: wishes, file a matter after a door visit
+COORDINATOR = {"reset_password", "post_wish_for", "act_for_wish", "file_case_for"}
 #: what a clerk may do for a resident: passwords, member cards, the counter, reservations
 CLERK = {"reset_password", "issue_card", "report_card_lost", "counter_lookup",
          "cancel_reservation_for"}
@@ -142,6 +146,13 @@ def _do(action, actor, person, things):
                                 value_yuan=10, deadline=utcnow().date() + timedelta(days=5))
     if action == "act_for_wish":
         return wishes.withdraw(actor, things["wish"], "不需要了")
+    if action == "file_case_for":
+        community = person.home_zone.parent.parent
+        cases.seed_categories(community)
+        category = db.session.scalar(select(CaseCategory).where(
+            CaseCategory.community_id == community.id, CaseCategory.name == "房屋漏水"))
+        return cases.file_case(actor, person, category=category, zone=person.home_zone,
+                               title="楼顶漏水", source="visit")
     raise AssertionError(action)
 
 
