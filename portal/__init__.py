@@ -12,6 +12,10 @@ from config import INSTANCE_PATH, config_from_env
 from portal import models  # noqa: F401  (every model registered before Alembic looks)
 from portal.accounts.loader import load_user
 from portal.accounts.views import bp as accounts_bp
+from portal.cases.ledger_views import bp as cases_ledger_bp
+from portal.cases.open311_views import bp as cases_open311_bp
+from portal.cases.staff_views import bp as cases_staff_bp
+from portal.cases.views import bp as cases_bp
 from portal.checkin.staff_views import bp as checkin_staff_bp
 from portal.checkin.views import bp as checkin_bp
 from portal.cli import register_cli
@@ -98,6 +102,8 @@ BLUEPRINTS = [
     (shop_bp, "/shop"), (shop_staff_bp, "/staff/shop"), (shop_counter_bp, "/staff/shop"),
     (shop_cards_bp, "/staff/cards"),
     (wishes_bp, "/wishes"), (wishes_staff_bp, "/staff/wishes"),
+    (cases_bp, "/cases"), (cases_staff_bp, "/staff/cases"), (cases_ledger_bp, None),
+    (cases_open311_bp, None),
 ]
 
 

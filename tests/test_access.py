@@ -10,17 +10,20 @@ from sqlalchemy import select
 from portal.accounts.models import PartyMembership
 from portal.extensions import db
 from portal.points.models import PointsRule
+from tests.access_roles import (
+    ADMINS,
+    AWARDERS,
+    EVERYONE,
+    LOGGED_IN,
+    ROLES,
+    SHIFT_STAFF,
+    SHOP_STAFF,
+    STAFF,
+    WISH_STAFF,
+)
+from tests.cases import routes_ledger, routes_open311, routes_resident, routes_staff
+from tests.cases.targets import case_targets
 from tests.conftest import once
-
-ROLES = ["anonymous", "resident", "party_member", "coordinator", "clerk", "admin", "superadmin"]
-EVERYONE = set(ROLES)
-LOGGED_IN = EVERYONE - {"anonymous"}
-STAFF = {"coordinator", "clerk", "admin", "superadmin"}
-ADMINS = {"admin", "superadmin"}
-AWARDERS = {"coordinator", "admin", "superadmin"}
-SHIFT_STAFF = {"coordinator", "admin", "superadmin"}
-SHOP_STAFF = {"clerk", "admin", "superadmin"}
-WISH_STAFF = {"coordinator", "admin", "superadmin"}
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -233,6 +236,8 @@ ACCESS = {
     ("shop_cards.lost", "POST", "/staff/cards/card/{card_id}/lost"): SHOP_STAFF,
     ("shop_cards.print_card", "GET", "/staff/cards/card/{card_id}/print"): SHOP_STAFF,
     ("shop_cards.card_qr", "GET", "/staff/cards/card/{card_id}/qr.svg"): SHOP_STAFF,
+    **routes_resident.ACCESS, **routes_staff.ACCESS, **routes_ledger.ACCESS,
+    **routes_open311.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -347,8 +352,9 @@ def _targets(make_user, tree, community):
 
     elsewhere = tree.dongmei_building if community == "xinan" else tree.xinan_building
     move = moves.request_move(make_user(home=elsewhere), building)  # moving in
+    cases = case_targets(make_user, grid.parent, grid, building, make_user(home=building))
     db.session.commit()
-    return {**shift_ids, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,
+    return {**shift_ids, **cases, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,
             "grant_id": staff.grants[0].id,
             "membership_id": membership.id, "grid_id": grid.id, "award_id": award.id,
             "objection_id": objection.id,

@@ -26,6 +26,7 @@ from portal.extensions import db, limiter
 from portal.once import FIELD as ONCE_FIELD
 from portal.once import new_key
 from portal.types import utcnow
+from tests.cases import routes_ledger, routes_open311, routes_resident, routes_staff
 from tests.test_access import ACCESS, _actor, _targets
 
 ROLES = ["anonymous", "resident", "coordinator", "clerk", "admin"]
@@ -191,6 +192,7 @@ FUZZ = {
     "zones.move": "+parent",
     "zones.remove": "",
     "zones.restore": "",
+    **routes_resident.FUZZ, **routes_staff.FUZZ, **routes_ledger.FUZZ, **routes_open311.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with
