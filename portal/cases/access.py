@@ -53,11 +53,17 @@ def roles(viewer, case: Case) -> frozenset[str]:
         found.add(HANDLER)
     if policy.can(viewer, "cases.dispatch", case.zone):
         found.add(STAFF)
-    if case.status == POOL and viewer.id != case.resident_id and (
-            policy.can(viewer, "cases.view", case.zone)
-            or (_is_verified_member(viewer) and in_community(viewer, case))):
+    if case.status == POOL and may_claim(viewer, case):
         found.add(MEMBER)
     return frozenset(found)
+
+
+def may_claim(viewer, case: Case) -> bool:
+    """Whoever may claim the matter while it is in the pool (抢单): a verified party member of
+    its community or a coordinator over its zone, never the resident it is for."""
+    return viewer.id != case.resident_id and (
+        policy.can(viewer, "cases.view", case.zone)
+        or (_is_verified_member(viewer) and in_community(viewer, case)))
 
 
 def allowed_actions(viewer, case: Case) -> set[str]:

@@ -181,6 +181,10 @@ class Case(db.Model):
     reopen_count: Mapped[int] = mapped_column(default=0)
     #: other residents who said "me too" (CaseFollower)
     metoo_count: Mapped[int] = mapped_column(default=0)
+    #: where it was raised in person: a door visit, or a 社区工作日 reception booking
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("door_visits.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("reception_bookings.id"),
+                                                   index=True)
     #: why it was declined (不予受理), shown to the resident and on the 台账
     decline_reason: Mapped[str] = mapped_column(String(200), default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

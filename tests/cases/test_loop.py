@@ -99,16 +99,19 @@ def test_instant_matters_are_due_the_same_working_day(file):
     assert case.due_dt.date().isoformat() == "2026-11-10"
 
 
-def test_claimable_kinds_go_to_the_pool_and_one_member_claims(file, make_user, resident):
+def test_claimable_kinds_go_to_the_pool_and_one_member_claims(file, make_user, resident,
+                                                              tree):
     case = file("助老助残", title="帮独居老人换灯泡")
     assert case.status == "pool"
     member = make_user(party="verified", name="李建国")
-    outsider = make_user(party="verified", home=None)
+    second = make_user(party="verified")
+    outsider = make_user(party="verified", home=tree.dongmei_building)
     assert "claim" in access.allowed_actions(member, case)
     assert "claim" not in access.allowed_actions(resident, case)  # never their own
     services.claim(member, case)
     assert case.status == "accepted" and case.handler_id == member.id
-    assert refused(services.claim, outsider, case) in ("forbidden", "wrong_status")
+    assert refused(services.claim, second, case) == "already_claimed"
+    assert refused(services.claim, outsider, case) == "forbidden"
 
 
 def test_a_pending_party_member_cannot_claim(file, make_user):

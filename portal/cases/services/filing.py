@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, policy
 from portal.accounts.models import User
 from portal.cases.access import check_step, in_community
+from portal.cases.contact_models import DoorVisit, ReceptionBooking
 from portal.cases.models import (
     INSTANT,
     OPEN,
@@ -68,12 +69,19 @@ def _check_place(resident: User, zone: Zone | None, category: CaseCategory | Non
 
 def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zone | None,
               title: str, details: str = "", place: str = "", public: bool = False,
-              source: str = "online", photos=(), now: datetime | None = None) -> Case:
+              source: str = "online", photos=(), visit: DoorVisit | None = None,
+              booking: ReceptionBooking | None = None, now: datetime | None = None) -> Case:
+    """A matter in the loop; `visit` or `booking` names the door visit or reception it was
+    raised at (filed by that visit's worker, for that booking's resident)."""
     now = now or utcnow()
     if actor.id != resident.id:
         policy.check_action_on(actor, "file_case_for", resident)
     if source != "online" if actor.id == resident.id else source not in STAFF_SOURCES:
         raise DomainError("bad_source", _l("请选择事项的来源。"), 400)
+    if visit is not None and (source != "visit" or visit.worker_id != actor.id):
+        raise DomainError("bad_visit", _l("只能为自己的走访记录登记事项。"), 400)
+    if booking is not None and (source != "reception" or booking.user_id != resident.id):
+        raise DomainError("bad_booking", _l("这条预约不是这位居民的。"), 400)
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:
         raise DomainError("too_many_photos", _l("最多上传 6 张照片。"), 400)
@@ -84,7 +92,9 @@ def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zon
                 title=title, details=details, place=place, photos=photos, source=source,
                 resident_id=resident.id, filed_by_id=actor.id, public=bool(public),
                 track=category.track, status=POOL if category.claimable else "new",
-                due_dt=due_after(now, days), unit_id=category.unit_id, created_dt=now)
+                due_dt=due_after(now, days), unit_id=category.unit_id, created_dt=now,
+                visit_id=visit.id if visit else None,
+                booking_id=booking.id if booking else None)
     db.session.add(case)
     db.session.flush()
     note = SOURCE_LABELS[source]

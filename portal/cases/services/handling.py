@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cases.access import check_handler, check_step
+from portal.cases.access import check_handler, check_step, may_claim
 from portal.cases.models import JOINT, Case, CaseUnit
 from portal.cases.services.steps import MAX_PHOTOS, event, link, take, tell_resident
 from portal.cases.workdays import due_after
-from portal.errors import DomainError
+from portal.errors import DomainError, NotAllowed
 from portal.extensions import db
 from portal.inbox.services import notify
 from portal.types import utcnow
@@ -73,7 +73,8 @@ def send_to_pool(actor, case: Case) -> Case:
 
 def claim(actor, case: Case) -> Case:
     """抢单: the first claimer wins; everyone else is told it is taken."""
-    check_step(actor, case, "claim")
+    if not may_claim(actor, case):
+        raise NotAllowed()
     if not take(case, "claim", handler_id=actor.id):
         raise DomainError("already_claimed", _l("这件事项刚刚被别人认领了。"))
     event(case, actor, "claimed", f"{actor.name} 认领办理")
