@@ -14,8 +14,10 @@ from portal.accounts.loader import load_user
 from portal.accounts.views import bp as accounts_bp
 from portal.cases.ledger_views import bp as cases_ledger_bp
 from portal.cases.open311_views import bp as cases_open311_bp
+from portal.cases.reception_views import bp as cases_reception_bp
 from portal.cases.staff_views import bp as cases_staff_bp
 from portal.cases.views import bp as cases_bp
+from portal.cases.visit_views import bp as cases_visits_bp
 from portal.checkin.staff_views import bp as checkin_staff_bp
 from portal.checkin.views import bp as checkin_bp
 from portal.cli import register_cli
@@ -103,7 +105,7 @@ BLUEPRINTS = [
     (shop_cards_bp, "/staff/cards"),
     (wishes_bp, "/wishes"), (wishes_staff_bp, "/staff/wishes"),
     (cases_bp, "/cases"), (cases_staff_bp, "/staff/cases"), (cases_ledger_bp, None),
-    (cases_open311_bp, None),
+    (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
 ]
 
 

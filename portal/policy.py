@@ -18,7 +18,7 @@ from functools import wraps
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, literal, or_, true
 
 from portal.errors import DomainError, NotAllowed
 from portal.extensions import login_manager
@@ -106,6 +106,15 @@ def can(user, permission: str, zone: Zone | None = None) -> bool:
     return any(root.contains(zone) for root in roots)
 
 
+def works_in_community(user, permission: str, community: Zone) -> bool:
+    """Does the user hold `permission` anywhere in this community: over it, or over a grid or
+    building inside it (a grid worker at the community's reception)?"""
+    roots = scope_roots(user, permission)
+    if roots is None:
+        return True
+    return any(root.contains(community) or community.contains(root) for root in roots)
+
+
 def check(user, permission: str, zone: Zone | None = None) -> None:
     """Raise NotAllowed unless `can(...)`."""
     if not can(user, permission, zone):
@@ -121,6 +130,18 @@ def zone_filter(user, permission: str, path_column=None):
     if not roots:
         return false()
     return or_(*(path_column.startswith(root.path, autoescape=True) for root in roots))
+
+
+def overlap_filter(user, permission: str, path_column):
+    """Like zone_filter, but also the zones above the user's scope: the SQL twin of
+    works_in_community (a grid worker sees their community's receptions)."""
+    roots = scope_roots(user, permission)
+    if roots is None:
+        return true()
+    if not roots:
+        return false()
+    return or_(*(or_(path_column.startswith(root.path, autoescape=True),
+                     literal(root.path).like(path_column + "%")) for root in roots))
 
 
 def can_grant(actor, role: str, zone: Zone | None) -> bool:

@@ -109,6 +109,10 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/users/3"),  # 陈志强, a coordinator: the admin may reset and grant
     ("clerk", "/staff/users/5"),  # 张丽, an admin: the clerk sees no reset, and why
     ("coordinator", "/staff/users/3"),  # his own page: no staff tools on himself
+    ("resident", "/cases/reception"),  # 社区工作日: 王秀英 booked the first Tuesday
+    ("admin", "/staff/cases/reception"),
+    ("coordinator", "/staff/cases/reception/1"),  # her booking, one tap from a matter
+    ("coordinator", "/staff/cases/visits"),  # 陈志强's door visits and open matters
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.

@@ -21,7 +21,13 @@ from tests.access_roles import (
     STAFF,
     WISH_STAFF,
 )
-from tests.cases import routes_ledger, routes_open311, routes_resident, routes_staff
+from tests.cases import (
+    routes_contacts,
+    routes_ledger,
+    routes_open311,
+    routes_resident,
+    routes_staff,
+)
 from tests.cases.targets import case_targets
 from tests.conftest import once
 
@@ -237,7 +243,7 @@ ACCESS = {
     ("shop_cards.print_card", "GET", "/staff/cards/card/{card_id}/print"): SHOP_STAFF,
     ("shop_cards.card_qr", "GET", "/staff/cards/card/{card_id}/qr.svg"): SHOP_STAFF,
     **routes_resident.ACCESS, **routes_staff.ACCESS, **routes_ledger.ACCESS,
-    **routes_open311.ACCESS,
+    **routes_open311.ACCESS, **routes_contacts.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.extensions import db
 from portal.points.award_models import Award
 from portal.points.models import LedgerEntry
@@ -10,7 +11,8 @@ from portal.points.models import LedgerEntry
 
 def counts():
     return tuple(db.session.scalar(select(func.count(model.id)))
-                 for model in (User, Award, LedgerEntry))
+                 for model in (User, Award, LedgerEntry, ReceptionSlot, ReceptionBooking,
+                               DoorVisit))
 
 
 def test_seed_demo_twice_changes_nothing_and_the_ledger_verifies(runner):
@@ -21,6 +23,7 @@ def test_seed_demo_twice_changes_nothing_and_the_ledger_verifies(runner):
     # ledger: 3 award credits, 3 carried-over balances (郑晓东's, which he brings to 新安),
     # 王秀英's reservation, 李建国's wish
     assert before[0] >= 11 and before[1] == 4 and before[2] == 8
+    assert before[3:] == (3, 1, 3)  # three Tuesday receptions, one booking, three visits
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     db.session.rollback()

@@ -26,7 +26,13 @@ from portal.extensions import db, limiter
 from portal.once import FIELD as ONCE_FIELD
 from portal.once import new_key
 from portal.types import utcnow
-from tests.cases import routes_ledger, routes_open311, routes_resident, routes_staff
+from tests.cases import (
+    routes_contacts,
+    routes_ledger,
+    routes_open311,
+    routes_resident,
+    routes_staff,
+)
 from tests.test_access import ACCESS, _actor, _targets
 
 ROLES = ["anonymous", "resident", "coordinator", "clerk", "admin"]
@@ -193,6 +199,7 @@ FUZZ = {
     "zones.remove": "",
     "zones.restore": "",
     **routes_resident.FUZZ, **routes_staff.FUZZ, **routes_ledger.FUZZ, **routes_open311.FUZZ,
+    **routes_contacts.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with

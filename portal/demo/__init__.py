@@ -5,6 +5,7 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 - `shifts`: 七色花志愿服务队, the Saturday market duty at 桥头市场 and other activities;
 - `shop`: the points supermarket, with rice, oil and the daily things;
 - `wishes`: micro-wishes at each step of their life;
+- `contacts`: 社区工作日 receptions and a grid worker's door visits;
 - `lookup`: finding a seeded row by its zone code or phone.
 """
 
@@ -17,6 +18,7 @@ from portal.demo.community import (
     seed_move,
     seed_points,
 )
+from portal.demo.contacts import seed_contacts
 from portal.demo.shifts import seed_shifts
 from portal.demo.shop import seed_shop
 from portal.demo.wishes import seed_wishes
@@ -32,4 +34,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_shop()
     seed_wishes()
     seed_move()
+    seed_contacts()
     return logins()
