@@ -46,7 +46,7 @@ def dispatch_choices(case: Case, form: DispatchForm) -> None:
     people.sort(key=lambda choice: order.get(choice[2], 3))
     form.to.choices = options(
         [("", _("请选择"))]
-        + [(f"unit-{u.id}", _("%(unit)s（联系人 %(name)s）", unit=u.name, name=u.contact.name),
+        + [(f"unit-{u.id}", _("%(unit)s（%(name)s）", unit=u.name, name=u.contact.name),
             _("辖区单位")) for u in unit_list]
         + people)
     if not form.is_submitted() and any(u.id == case.unit_id for u in unit_list):
@@ -62,7 +62,7 @@ def track_words(category: CaseCategory) -> str:
     if category.track == INSTANT:
         return _("即办")
     if category.track == JOINT:
-        return _("商办")
+        return _("商办 %(days)d 个工作日", days=category.days)
     return _("限时办 %(days)d 个工作日", days=category.days)
 
 

@@ -2,6 +2,7 @@
 community's steps on it (派单, 开放认领, 改派, 不予受理, 回访, 联席会议决定, 电话评价); who
 is refused; bad input changes nothing; the desk keeps a flat query count."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -94,7 +95,7 @@ def test_overdue_is_said_in_words_and_escalated_has_its_tab(client, auth, admin,
     auth.login(admin)
     overdue = page(client, "/staff/cases/?tab=overdue")
     assert "楼顶漏水已超期" in overdue and "刚刚登记的事项" not in overdue
-    assert "已超期 · 时限" in overdue  # words, not only the red
+    assert re.search(r"已超期 2 天 · 时限", overdue)  # words, not only the red
     assert "楼顶漏水已超期" in page(client, "/staff/cases/?tab=escalated")
     assert "已上报街道" in page(client, f"/staff/cases/{late.id}")
 
@@ -164,6 +165,7 @@ def test_a_grid_worker_sees_it_but_takes_no_community_step(client, auth, gridwor
     auth.login(gridworker)
     html = page(client, f"/staff/cases/{case.id}")
     assert "王秀英" in html and 'data-testid="dispatch-form"' not in html
+    assert "派单、回访和电话评价由社区管理员办理" in html
     response = client.post(f"/staff/cases/{case.id}/dispatch",
                            data={**once(), "to": f"user-{gridworker.id}"})
     assert response.status_code == 403
@@ -202,7 +204,7 @@ def test_dispatch_to_a_person_and_to_a_unit(client, auth, admin, gridworker, mak
     db.session.commit()
     other = fresh(title="2号楼漏水")
     html = page(client, f"/staff/cases/{other.id}")
-    assert "新安物业公司（联系人 物业周经理）" in html and f'value="unit-{unit.id}"' in html
+    assert "新安物业公司（物业周经理）" in html and f'value="unit-{unit.id}"' in html
     step(client, other, "dispatch", to=f"unit-{unit.id}")
     row = db.session.get(Case, other.id)
     assert (row.handler_id, row.unit_id) == (contact.id, unit.id)
@@ -376,3 +378,21 @@ def test_photos_are_served_to_staff_in_scope_only(client, auth, gridworker, resi
     auth.logout()
     auth.login(make_user("admin", zone=tree.dongmei))
     assert client.get(f"/staff/cases/{case.id}/photos/{name}").status_code == 403
+
+
+def test_a_default_unit_is_no_handler_until_dispatched(client, auth, admin, categories,
+                                                       make_user, fresh, tree):
+    contact = make_user(name="物业周经理")
+    unit = services.save_unit(admin, None, community=tree.xinan, name="新安物业公司",
+                              contact=contact)
+    categories["房屋漏水"].unit_id = unit.id
+    db.session.commit()
+    case = fresh()
+    auth.login(admin)
+    desk = page(client, "/staff/cases/")
+    assert "还没有办理人" in desk and "办理：新安物业公司" not in desk
+    html = page(client, f"/staff/cases/{case.id}")
+    assert "类别的默认单位：新安物业公司" in html
+    assert f'<option selected value="unit-{unit.id}">' in html  # chosen to start with
+    step(client, case, "dispatch", to=f"unit-{unit.id}")
+    assert "办理：新安物业公司" in page(client, "/staff/cases/?tab=handling")
