@@ -51,6 +51,7 @@ NAV_TABS = {
     "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
     "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
     "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
+    "cases_staff": "staff",
 }
 
 
