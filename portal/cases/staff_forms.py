@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired
 
 from portal.accounts.forms import PhoneField
@@ -38,6 +45,9 @@ class FileForForm(PageForm):
                           description=_l("请当面或在电话里问居民本人。"))
     photos = MultipleFileField(_l("照片（可不传，最多 6 张）"),
                                description=_l("拍问题所在的地方即可，不用拍人脸。"))
+    #: the door visit or reception booking it was raised at (its page's 登记事项 link)
+    visit = HiddenField(filters=[int_or_zero])
+    booking = HiddenField(filters=[int_or_zero])
 
 
 class DispatchForm(PageForm):

@@ -13,12 +13,13 @@ from portal.accounts.models import User
 from portal.accounts.services import normalise_phone
 from portal.cases import services
 from portal.cases import staff_queries as queries
+from portal.cases.contact_models import DoorVisit, ReceptionBooking
 from portal.cases.models import INSTANT, JOINT, Case, CaseCategory
 from portal.cases.services.steps import MAX_PHOTOS
 from portal.cases.staff_forms import DispatchForm, FileForForm, TransferForm
 from portal.errors import DomainError, NotAllowed
 from portal.extensions import db
-from portal.forms import options
+from portal.forms import int_or_zero, options
 from portal.uploads import save_photo
 from portal.zones.models import Zone
 from portal.zones.services import zone_labels, zones_in_scope
@@ -109,8 +110,26 @@ def file_for(form: FileForForm) -> Case:
         raise DomainError("too_many_photos", _("最多上传 6 张照片。"), 400)
     zone = db.session.get(Zone, form.zone.data) if form.zone.data else resident.home_zone
     category = db.session.get(CaseCategory, form.category.data) if form.category.data else None
+    visit = db.session.get(DoorVisit, form.visit.data) if form.visit.data else None
+    booking = db.session.get(ReceptionBooking, form.booking.data) if form.booking.data else None
     photos = [save_photo(f, "cases", thumb=320) for f in files]
     return services.file_case(current_user, resident, category=category, zone=zone,
                               title=form.title.data, details=form.details.data or "",
                               place=form.place.data or "", public=form.public.data,
-                              source=form.source.data, photos=photos)
+                              source=form.source.data, photos=photos, visit=visit,
+                              booking=booking)
+
+
+def prefill_from_contact(form: FileForForm, args) -> None:
+    """The 登记事项 link of a door visit or a reception booking: the source, the visit or
+    booking, and its place or resident, so the matter is one tap from where it was raised."""
+    visit_id = int_or_zero(args.get("visit"))
+    booking_id = int_or_zero(args.get("booking"))
+    visit = db.session.get(DoorVisit, visit_id) if visit_id else None
+    if visit is not None and visit.worker_id == current_user.id:
+        form.source.data, form.visit.data, form.zone.data = "visit", visit.id, visit.zone_id
+    booking = db.session.get(ReceptionBooking, booking_id) if booking_id else None
+    if booking is not None and policy.may_act_on(current_user, "file_case_for", booking.user):
+        form.source.data, form.booking.data = "reception", booking.id
+        form.phone.data = booking.user.phone
+        form.title.data = (booking.topic or "")[:40]

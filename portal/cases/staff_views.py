@@ -238,6 +238,8 @@ def photo(case_id: int, name: str):
 def new():
     form = FileForForm()
     pages.file_choices(form)
+    if request.method == "GET":
+        pages.prefill_from_contact(form, request.args)
     if form.validate_on_submit():
         with committing(once=True) as done:
             case = pages.file_for(form)

@@ -7,9 +7,11 @@ from sqlalchemy import func, select
 
 from portal.cases import services
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
+from portal.cases.models import Case
 from portal.clock import local_today
 from portal.extensions import db
 from portal.types import utcnow
+from tests.conftest import once
 
 
 @pytest.fixture
@@ -137,3 +139,48 @@ def test_the_visit_page_has_a_flat_query_count(client, auth, gridworker, tree, c
             assert client.get("/staff/cases/visits").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_matter_link_of_a_booking_fills_the_form_and_names_the_booking(
+        client, auth, slot, resident, gridworker, categories):
+    booking = services.book(resident, slot, "楼顶漏水")
+    db.session.commit()
+    auth.login(gridworker)
+    page = client.get(f"/staff/cases/new?source=reception&booking={booking.id}")
+    html = page.get_data(as_text=True)
+    assert f'value="{resident.phone}"' in html and '<option selected value="reception">' in html
+    response = client.post("/staff/cases/new", data={
+        **once(), "phone": resident.phone, "source": "reception", "booking": str(booking.id),
+        "category": str(categories["房屋漏水"].id), "zone": "0", "title": "楼顶漏水"})
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert case.booking_id == booking.id and case.source == "reception"
+
+
+def test_the_matter_link_of_a_visit_names_the_visit(client, auth, gridworker, resident, tree,
+                                                    categories):
+    visit = services.log_visit(gridworker, zone=tree.xinan_building, household="1栋 302",
+                               visited_on=local_today(utcnow()), note="水管老化")
+    db.session.commit()
+    auth.login(gridworker)
+    html = client.get(f"/staff/cases/new?source=visit&visit={visit.id}").get_data(as_text=True)
+    assert f'name="visit" type="hidden" value="{visit.id}"' in html
+    response = client.post("/staff/cases/new", data={
+        **once(), "phone": resident.phone, "source": "visit", "visit": str(visit.id),
+        "category": str(categories["助老助残"].id), "zone": "0", "title": "更换老化水管"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Case)).visit_id == visit.id
+
+
+def test_a_forged_booking_on_the_form_is_refused(client, auth, slot, resident, gridworker,
+                                                 make_user, categories):
+    someone = make_user()
+    booking = services.book(someone, slot)
+    db.session.commit()
+    auth.login(gridworker)
+    response = client.post("/staff/cases/new", data={
+        **once(), "phone": resident.phone, "source": "reception", "booking": str(booking.id),
+        "category": str(categories["房屋漏水"].id), "zone": "0", "title": "楼顶漏水"})
+    assert response.status_code == 200 and "这条预约不是这位居民的" in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(func.count(Case.id))) == 0
