@@ -54,9 +54,10 @@ def is_follower(user, case: Case) -> bool:
 
 def may_join(viewer, case: Case) -> bool:
     """Whether the page offers "me too": an open matter of the viewer's community that is not
-    theirs and that they have not joined yet (services.join checks the same)."""
-    return (getattr(viewer, "is_authenticated", False) and viewer.id != case.resident_id
-            and case.is_open and in_community(viewer, case) and not is_follower(viewer, case))
+    theirs, nor theirs to handle, and that they have not joined yet."""
+    return (getattr(viewer, "is_authenticated", False)
+            and viewer.id not in (case.resident_id, case.handler_id) and case.is_open
+            and in_community(viewer, case) and not is_follower(viewer, case))
 
 
 def roles(viewer, case: Case) -> frozenset[str]:

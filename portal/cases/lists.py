@@ -47,6 +47,14 @@ def places_of(community: Zone | None) -> list[tuple[Zone, str]]:
     return labelled
 
 
+def place_label(zone: Zone) -> str:
+    """A zone below its community, as residents say it: "新安小区网格 · 新安小区1栋"."""
+    ids = [int(i) for i in zone.path.strip("/").split("/")]
+    names = dict(db.session.execute(select(Zone.id, Zone.name).where(
+        Zone.id.in_(ids), Zone.kind.in_(("grid", "building")))).all())
+    return " · ".join(names[i] for i in ids if i in names) or zone.name
+
+
 def followed_ids(user, case_ids) -> set[int]:
     """Which of these matters the user has joined ("me too")."""
     if not case_ids:

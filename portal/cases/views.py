@@ -34,7 +34,6 @@ from portal.uploads import photo_path, save_photo
 from portal.web.loading import load_or_404
 from portal.web.params import page_arg
 from portal.web.transaction import committing
-from portal.zones.services import zone_labels
 
 bp = Blueprint("cases", __name__)
 
@@ -158,7 +157,7 @@ def _render_detail(case_id: int, bound: tuple[str, object] | None = None):
     return render_template(
         "cases/detail.html", case=case, actions=actions, forms=forms,
         opened=bound[0] if bound else None, contact=access.sees_contact(current_user, case),
-        may_join=access.may_join(current_user, case), place=zone_labels().get(case.zone_id),
+        may_join=access.may_join(current_user, case), place=lists.place_label(case.zone),
         now=utcnow())
 
 

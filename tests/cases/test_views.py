@@ -171,6 +171,7 @@ def test_the_handler_works_the_matter_by_form(client, auth, file, admin, gridwor
     # the handler sees the resident's name and phone, and may accept or hand back
     assert "王秀英" in page and f"tel:{resident.phone}" in page
     assert "接单" in page and "不归我办，退回" in page and "标记办结" not in page
+    assert 'data-testid="join-form"' not in page  # no "me too" on one's own task
     page = _page(client.post(f"/cases/{case.id}/accept", data=once(), follow_redirects=True))
     assert "已接单" in page and "标记办结" in page and "申请延期" in page
     page = _page(client.post(f"/cases/{case.id}/progress", data={
