@@ -138,9 +138,11 @@ def _viewable(case_id: int) -> Case:
 
 
 def _handler_choices(form: TransferForm, case: Case) -> None:
+    """Who the matter may go to (access.handler_query), told apart by their phone's last digits."""
     people = db.session.scalars(access.handler_query(case)).all()
     form.handler.choices = options([(0, _("请选择")), *(
-        (p.id, f"{p.name}（{p.phone[-4:]}）") for p in people if p.id != case.handler_id)])
+        (p.id, _("%(name)s（尾号 %(tail)s）", name=p.name, tail=p.phone[-4:]))
+        for p in people if p.id != case.handler_id)])
 
 
 def _render_detail(case_id: int, bound: tuple[str, object] | None = None):

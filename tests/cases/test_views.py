@@ -3,6 +3,7 @@ matters, a matter's page for each kind of viewer, its photos, and refusals."""
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -393,3 +394,43 @@ def test_list_queries_stay_flat(client, auth, file, admin, gridworker, make_user
     many |= {"mine": counted("/cases/mine"), "pool": counted("/cases/tasks")}
     assert _page(client.get("/cases/tasks")).count("认领") >= 30
     assert many == few
+
+
+def test_bad_handler_input_changes_nothing(client, auth, file, admin, gridworker, app):
+    case = _dispatched(file, admin, gridworker)
+    services.accept(gridworker, case)
+    db.session.commit()
+    auth.login(gridworker)
+    uploads = Path(app.config["UPLOAD_FOLDER"]) / "cases"
+    before = set(uploads.glob("*")) if uploads.exists() else set()
+    for url, data, words in (
+            ("extend", {"extend-days": "99", "extend-reason": "等材料"}, "请从列表中选择"),
+            ("extend", {"extend-days": "abc", "extend-reason": "等材料"}, "请从列表中选择"),
+            ("extend", {"extend-days": "3", "extend-reason": ""}, "这一项必须填写"),
+            ("extend", {"extend-days": "3", "extend-reason": "等"}, "申请延期时请写明原因"),
+            ("progress", {"progress-note": "已上门", "progress-photos": [
+                (jpeg_bytes(), f"{i}.jpg") for i in range(7)]}, "最多上传 6 张照片"),
+            # a good photo, then a bad one: the good one is not kept either
+            ("progress", {"progress-note": "已上门", "progress-photos": [
+                (jpeg_bytes(), "a.jpg"), (io.BytesIO(b"GIF89a"), "b.gif")]}, "请上传照片"),
+            ("resolve", {"resolve-reply": "好" * 501}, "最多 500 个字")):
+        page = _page(client.post(f"/cases/{case.id}/{url}", data={**once(), **data},
+                                 content_type="multipart/form-data"))
+        assert words in page, (url, data)
+    db.session.refresh(case)
+    assert case.status == "accepted" and not case.extended
+    assert [e.kind for e in case.events] == ["filed", "dispatched", "accepted"]
+    assert (set(uploads.glob("*")) if uploads.exists() else set()) == before
+
+
+def test_the_same_progress_note_twice_is_written_once(client, auth, file, admin, gridworker):
+    case = _dispatched(file, admin, gridworker)
+    services.accept(gridworker, case)
+    db.session.commit()
+    auth.login(gridworker)
+    data = {**once(), "progress-note": "已联系物业"}
+    client.post(f"/cases/{case.id}/progress", data=data)
+    page = _page(client.post(f"/cases/{case.id}/progress", data=data, follow_redirects=True))
+    assert "这张表单已经提交过了" in page
+    assert db.session.scalar(select(func.count(CaseEvent.id)).where(
+        CaseEvent.kind == "progress")) == 1
