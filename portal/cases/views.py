@@ -299,16 +299,13 @@ def accept(case_id: int):
 def claim(case_id: int):
     """抢单, from my tasks or the matter's page. Whoever comes second is told it was taken."""
     case = load_or_404(Case, case_id)
-    if (not case.allows("claim") and case.handler_id != current_user.id
-            and access.is_pool_member(current_user, case)):
-        flash(_("这件事项已经有人认领了。"), "error")
-        return redirect(url_for("cases.tasks"))
-    if _may(case, "claim"):
-        with committing(once=detail_url(case)) as done:
-            services.claim(current_user, case)
-        if done:
-            flash(_("认领成功，请尽快联系居民办理。"), "success")
-            return redirect(detail_url(case))
+    if not access.may_claim(current_user, case):
+        abort(403)
+    with committing(once=detail_url(case)) as done:
+        services.claim(current_user, case)
+    if done:
+        flash(_("认领成功，请尽快联系居民办理。"), "success")
+        return redirect(detail_url(case))
     return redirect(url_for("cases.tasks"))
 
 

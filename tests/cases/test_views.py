@@ -271,7 +271,7 @@ def test_a_party_member_claims_from_the_pool(client, auth, file, make_user):
     auth.logout()
     auth.login(second)
     page = _page(client.post(f"/cases/{case.id}/claim", data=once(), follow_redirects=True))
-    assert "这件事项已经有人认领了" in page and "帮独居老人换灯泡" not in page
+    assert "这件事项刚刚被别人认领了" in page and "帮独居老人换灯泡" not in page
     assert client.get(f"/cases/{case.id}").status_code == 403
     db.session.refresh(case)
     assert case.handler_id == first.id
