@@ -7,6 +7,8 @@ own access decisions, built on portal.policy. Views, templates and services only
   community's steps (派单, 回访, 不予受理, a rating given by phone);
 - a member (a verified party member of the community, or a coordinator over its zone) may
   claim a matter in the pool (抢单);
+- a follower (a neighbour who said "me too") reads the matter and its updates, without the
+  resident's contact;
 - the public 台账 shows a matter the resident allowed, masked: category, grid, status.
 """
 
@@ -25,6 +27,7 @@ from portal.cases.models import (
     STAFF,
     TRANSITIONS,
     Case,
+    CaseFollower,
     CaseUnit,
 )
 from portal.errors import DomainError, NotAllowed
@@ -40,6 +43,21 @@ def _is_verified_member(user) -> bool:
 def in_community(user, case: Case) -> bool:
     home = getattr(user, "home_zone", None)
     return home is not None and home.path.startswith(case.community.path)
+
+
+def is_follower(user, case: Case) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(CaseFollower.id).where(
+        CaseFollower.case_id == case.id, CaseFollower.user_id == user.id)) is not None
+
+
+def may_join(viewer, case: Case) -> bool:
+    """Whether the page offers "me too": an open matter of the viewer's community that is not
+    theirs, nor theirs to handle, and that they have not joined yet."""
+    return (getattr(viewer, "is_authenticated", False)
+            and viewer.id not in (case.resident_id, case.handler_id) and case.is_open
+            and in_community(viewer, case) and not is_follower(viewer, case))
 
 
 def roles(viewer, case: Case) -> frozenset[str]:
@@ -85,12 +103,14 @@ def check_step(actor, case: Case, action: str) -> None:
 
 
 def may_view(viewer, case: Case) -> bool:
-    """The whole matter: its resident, its handler, staff in scope."""
+    """The whole matter: its resident, its handler, staff in scope, a member who may claim it
+    from the pool, and the neighbours who joined it (their inbox links here)."""
     if not getattr(viewer, "is_authenticated", False):
         return False
     return (viewer.id in (case.resident_id, case.handler_id, case.filed_by_id)
             or policy.can(viewer, "cases.view", case.zone)
-            or MEMBER in roles(viewer, case))
+            or MEMBER in roles(viewer, case)
+            or is_follower(viewer, case))
 
 
 def sees_contact(viewer, case: Case) -> bool:

@@ -46,7 +46,7 @@ def base_url() -> str:
 
 #: which bottom-bar tab a blueprint's pages belong to (the tab that lights up)
 NAV_TABS = {
-    "wishes": "home", "checkin": "home", "shifts": "shifts", "teams": "shifts",
+    "wishes": "home", "checkin": "home", "cases": "home", "shifts": "shifts", "teams": "shifts",
     "shifts_calendar": "shifts", "points": "points", "shop": "points", "inbox": "inbox",
     "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
     "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
