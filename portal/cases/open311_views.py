@@ -176,8 +176,8 @@ class ApiKeyForm(PageForm):
     community = SelectField(_l("社区"), coerce=int)
     phone = StringField(_l("持有人手机号"), validators=[required(), max_length(20)],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
-                        description=_l("须是这个社区的网格员或管理员。用这个密钥提交的事项，"
-                                       "记录上写明由持有人代居民提交。"))
+                        description=_l("须在整个社区有协调员（网格员）或管理员角色。用这个密钥"
+                                       "提交的事项，记录上写明由持有人代居民提交。"))
     label = StringField(_l("用途"), validators=[required(), max_length(40)],
                         description=_l("例如：12345 热线转办系统"))
 

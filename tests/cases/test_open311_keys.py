@@ -92,7 +92,7 @@ def test_the_page_issues_a_key_and_shows_it_once(client, auth, admin, tree):
     shown = client.post("/staff/cases/api-keys", data=form)
     html = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "只显示这一次" in html
-    token = re.search(r'id="new-token" value="([^"]+)"', html).group(1)
+    token = re.search(r'id="new-token"[^>]*>([^<]+)</textarea>', html).group(1)
     key = apikeys.key_for(token)
     assert key is not None and key.holder_id == admin.id
     assert shown.headers["Cache-Control"] == "private, no-store"
