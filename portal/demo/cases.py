@@ -1,8 +1,9 @@
 """Demo 四单办结 in 新安路社区: a month of matters from the seeds, in every state. 桥头市场's
 stalls blocking the road (with neighbours saying "me too"), a leaking roof reopened after a
 不满意 and its 回访, two neighbours and a renovation drill, an e-bike shed that needed a
-联席会议, a manhole cover fixed in 15 minutes, 赵桂兰's groceries claimed by a party member
-after a door visit, a policy question declined with a plain referral, a 12345 transfer, and
+联席会议, a manhole cover fixed in 15 minutes, 赵桂兰's groceries and her kitchen pipe
+claimed by a party member after door visits (the pipe at a visit portal/demo/contacts.py
+logged), a policy question declined with a plain referral, a 12345 transfer, and
 an overdue matter the 街道 was told of. 新安物业公司 takes its share; its contact logs in.
 
 Idempotent: the people and the unit are made when missing, and the matters only while
@@ -30,6 +31,7 @@ from werkzeug.security import generate_password_hash
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.cases import services
+from portal.cases.contact_models import DoorVisit
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseUnit
 from portal.cases.workdays import due_after, end_of_workday_after
 from portal.clock import local_today, to_utc
@@ -265,6 +267,18 @@ def _month(s: Story, unit: CaseUnit) -> None:
            "下班后上门换了厨房灯泡，约好周六带米过来。")
     s.then("groceries", d(15, "11:00"), "resolve", LI,
            "周六送来一袋大米和一桶油，留了电话，有事随时找。")
+
+    # 陈志强's door visit of the past week (portal/demo/contacts.py): 赵桂兰's kitchen pipe
+    # becomes a matter there, and a party member takes it on
+    visit = db.session.scalar(select(DoorVisit).where(DoorVisit.household.contains("赵桂兰")))
+    if visit is not None:
+        ago = (s.today - visit.visited_on).days
+        s.file("pipe", d(ago, "10:40"), CHEN, ZHAO, "助老助残", "DC-XA-02-01", public=True,
+               source="visit", visit=visit, title="独居老人厨房水管渗水，想请人更换",
+               details="入户走访：厨房水管老化渗水，老人自己弄不了，女儿每周才来一次。")
+        s.then("pipe", d(ago, "12:10"), "claim", LI)
+        s.then("pipe", d(max(ago - 1, 1), "19:00"), "progress", LI,
+               "约了周六和水电师傅一起上门换水管，先关了厨房的总阀。")
 
     # a policy question the community cannot handle: declined, saying where to go
     s.file("allowance", d(10, "09:20"), WANG, WANG, "政策咨询", "DC-XA-02-01", public=True,

@@ -41,6 +41,7 @@ def test_seeding_twice_changes_nothing_and_leaves_every_status(client):
     assert any(c.escalated_dt and c.status == "accepted" for c in cases)  # up to the 街道
     assert any(c.metoo_count >= 3 for c in cases)
     assert any(c.rated_by_id for c in cases)  # a rating given by phone
+    assert any(c.visit_id for c in cases)  # raised at a door visit the contacts demo logged
     kinds = set(db.session.scalars(select(CaseEvent.kind)))
     assert {"joint_decision", "claimed", "revisited", "closed_unrated", "extended", "declined",
             "joined", "overdue", "escalated", "reminded"} <= kinds
