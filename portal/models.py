@@ -4,6 +4,7 @@ from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
 from portal.accounts.move_models import MoveRequest
 from portal.accounts.sessions import LoginSession
 from portal.audit import AuditEvent
+from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
@@ -33,8 +34,8 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
-    "Case", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit", "DoorVisit",
-    "ReceptionBooking", "ReceptionSlot",
+    "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
+    "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
     "FormSubmission", "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message",

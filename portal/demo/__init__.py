@@ -6,11 +6,14 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 - `shop`: the points supermarket, with rice, oil and the daily things;
 - `wishes`: micro-wishes at each step of their life;
 - `contacts`: 社区工作日 receptions and a grid worker's door visits;
+- `cases`: a month of residents' matters (四单办结) in every state, and 新安物业公司;
 - `lookup`: finding a seeded row by its zone code or phone.
 """
 
 from __future__ import annotations
 
+from portal.demo.cases import logins as case_logins
+from portal.demo.cases import seed_cases
 from portal.demo.community import (
     DEMO_PASSWORD,
     logins,
@@ -35,4 +38,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_wishes()
     seed_move()
     seed_contacts()
-    return logins()
+    seed_cases()  # after the door visits: one of them raised a matter
+    return logins() + case_logins()

@@ -3,7 +3,7 @@ worker there), a category and a unit. Used by tests/test_access.py's _targets.""
 
 from datetime import timedelta
 
-from portal.cases import services
+from portal.cases import apikeys, services
 from portal.cases.models import CaseCategory
 from portal.extensions import db
 from portal.types import utcnow
@@ -25,6 +25,9 @@ def case_targets(make_user, community, grid, building, resident) -> dict:
                               end_dt=start + timedelta(hours=2), place="党群服务中心",
                               hosts="书记", capacity=5)
     booking = services.book(resident, slot, "楼顶漏水")
+    key, _token = apikeys.issue(dispatcher, community=community, holder=dispatcher,
+                                label="12345 热线转办")
     db.session.flush()
     return {"case_id": case.id, "category_id": category.id, "unit_id": unit.id,
-            "community_code": community.code, "slot_id": slot.id, "booking_id": booking.id}
+            "community_code": community.code, "slot_id": slot.id, "booking_id": booking.id,
+            "api_key_id": key.id}
