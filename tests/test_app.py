@@ -213,6 +213,8 @@ def test_the_bottom_bar_lights_the_tab_of_every_page(app):
     assert nav_tab("shop_counter.counter_page") == "staff" and nav_tab("shop.catalogue") == \
         "points" and nav_tab("wishes.wall") == "home" and nav_tab("main.index") == "home"
     assert nav_tab("main.privacy") == "" and nav_tab(None) == ""
+    assert nav_tab("cases_reception.index") == "home"  # a resident booking a reception
+    assert nav_tab("cases_reception.slot") == "staff"  # staff logging it
 
 
 def test_the_shop_page_marks_its_tab(client, auth, make_user):

@@ -51,7 +51,12 @@ NAV_TABS = {
     "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
     "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
     "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
-    "cases_staff": "staff",
+    "cases_staff": "staff", "cases_reception": "home", "cases_visits": "staff",
+    "cases_ledger": "staff", "cases_open311": "staff",
+}
+#: the pages of a blueprint that belong under another tab than the blueprint's own
+NAV_PAGES = {
+    "cases_reception.staff_index": "staff", "cases_reception.slot": "staff",
 }
 
 
@@ -60,4 +65,4 @@ def nav_tab(endpoint: str | None) -> str:
     endpoint = endpoint or ""
     if endpoint == "main.index":
         return "home"
-    return NAV_TABS.get(endpoint.partition(".")[0], "")
+    return NAV_PAGES.get(endpoint) or NAV_TABS.get(endpoint.partition(".")[0], "")
