@@ -96,6 +96,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: POST /login, per address and per phone number
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Open311 filing (POST /open311/v2/requests.json): per address, and per API key
+    OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
+    OPEN311_KEY_RATE_LIMIT = os.environ.get("OPEN311_KEY_RATE_LIMIT", "500 per day")
     LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")
     #: POST /register. It tells whether a phone is registered, so it is counted per hour.
     #: Per phone: a resident registers once and retypes a few times at most. Per address:
