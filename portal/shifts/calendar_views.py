@@ -9,7 +9,7 @@ from portal.extensions import db, limiter
 from portal.shifts import calendar
 from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
 from portal.web.navigation import base_url
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("shifts_calendar", __name__)
 
@@ -57,7 +57,8 @@ def my_calendar():
 @bp.post("/me/calendar/revoke")
 @login_required
 def revoke():
-    ok, _feed = attempt(calendar.revoke_feed, current_user)
-    if ok:
+    with committing() as done:
+        calendar.revoke_feed(current_user)
+    if done:
         flash(_("已生成新的日历链接，旧链接已失效。请在日历里重新订阅。"), "success")
     return redirect(url_for("shifts_calendar.my_calendar"))
