@@ -13,7 +13,7 @@ from portal.points.forms import ObjectionForm
 from portal.points.rules import active_rules
 from portal.uploads import photo_path
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("points", __name__)
 
@@ -74,8 +74,9 @@ def object_to(award_id: int):
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
-        ok, _objection = attempt(awards.raise_objection, current_user, award, form.reason.data)
-        if ok:
+        with committing() as done:
+            awards.raise_objection(current_user, award, form.reason.data)
+        if done:
             flash(_("异议已提交，社区会核实后答复。"), "success")
             return redirect(url_for("points.notice"))
     return render_template("points/object.html", award=award, form=form)
@@ -120,7 +121,8 @@ def leaderboard():
 @login_required
 def leaderboard_opt():
     join = request.form.get("join") == "1"
-    ok, _none = attempt(set_leaderboard_opt_in, current_user, join)
-    if ok:
+    with committing() as done:
+        set_leaderboard_opt_in(current_user, join)
+    if done:
         flash(_("已加入排行榜。") if join else _("已退出排行榜。"), "success")
     return redirect(url_for("points.leaderboard"))
