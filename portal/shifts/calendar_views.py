@@ -1,6 +1,6 @@
 """Calendar downloads: per-shift .ics, the private feed, and its management page."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db, limiter
 from portal.shifts import calendar
 from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
+from portal.web.loading import load_or_404
 from portal.web.navigation import base_url
 from portal.web.transaction import committing
 
@@ -22,9 +23,7 @@ def _ics(body: bytes, filename: str, cache: str) -> Response:
 
 @bp.get("/shifts/<int:shift_id>.ics")
 def shift_ics(shift_id: int):
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        abort(404)
+    shift = load_or_404(Shift, shift_id)
     signup = None
     if current_user.is_authenticated:  # their post and 责任区, unless they left the shift
         signup = db.session.scalar(select(SignUp).where(

@@ -75,6 +75,7 @@ def index():
 
 
 def _detail_or_404(shift_id: int):
+    """The shift as a list row (counts, the viewer's own sign-up), or 404; every shift is public."""
     viewer = current_user.id if current_user.is_authenticated else None
     row = queries.shift_detail(shift_id, viewer)
     if row is None:
