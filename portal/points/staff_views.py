@@ -1,6 +1,6 @@
 """Staff points pages: award, approve, objections, rules, and a resident's passbook."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -114,9 +114,7 @@ def objections():
 @bp.post("/objections/<int:objection_id>/resolve")
 @policy.require_permission("points.approve")
 def resolve(objection_id: int):
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        abort(404)
+    objection = load_or_404(Objection, objection_id)
     form = DecisionForm()
     reverse = request.form.get("decision") == "reverse"
     with committing(once=url_for("points_staff.objections")) as done:
@@ -138,9 +136,7 @@ def rules():
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 @policy.require_permission("points.rules")
 def edit_rule(rule_id: int | None):
-    rule = db.session.get(PointsRule, rule_id) if rule_id else None
-    if rule_id and rule is None:
-        abort(404)
+    rule = load_or_404(PointsRule, rule_id) if rule_id else None
     form = RuleForm(obj=rule)
     if request.method == "GET" and rule is not None:
         form.points.data = format_points(rule.points_tenths)

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from portal import policy
 from portal.accounts.services import set_leaderboard_opt_in
-from portal.extensions import db
 from portal.points import awards, hours, ledger, queries
 from portal.points.award_models import Award
 from portal.points.forms import ObjectionForm
 from portal.points.rules import active_rules
 from portal.uploads import photo_path
+from portal.web.loading import load_or_404
 from portal.web.params import page_arg
 from portal.web.transaction import committing
 
@@ -69,8 +69,8 @@ def notice():
 @bp.route("/notice/<int:award_id>/object", methods=["GET", "POST"])
 @login_required
 def object_to(award_id: int):
-    award = db.session.get(Award, award_id)
-    if award is None or award.status not in ("posted", "reversed"):
+    award = load_or_404(Award, award_id)
+    if award.status not in ("posted", "reversed"):  # only a published award can be objected to
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
@@ -83,9 +83,8 @@ def object_to(award_id: int):
 
 
 def _visible_award(award_id: int) -> Award:
-    award = db.session.get(Award, award_id)
-    if award is None:
-        abort(404)
+    """The award, 403 unless can_see_award: its recipient, or staff over the recipient's zone."""
+    award = load_or_404(Award, award_id)
     if not can_see_award(award):
         abort(403)
     return award

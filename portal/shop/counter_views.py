@@ -23,7 +23,7 @@ from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.staff_views import shop_in_scope
 from portal.types import utcnow
-from portal.web.loading import load_in_scope
+from portal.web.loading import load_in_scope, load_or_404
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import committing
 
@@ -117,8 +117,8 @@ def cart(shop_id: int):
             flash(_("没有这个条码的商品。"), "error")
             return _back(shop.id)
     else:
-        good = db.session.get(Good, request.form.get("good_id", type=bounded_int) or 0)
-        if good is None or good.shop_id != shop.id:
+        good = load_or_404(Good, request.form.get("good_id", type=bounded_int) or 0)
+        if good.shop_id != shop.id:  # a good of another shop is not on this counter
             abort(404)
     items = current.setdefault("items", {})
     key = str(good.id)

@@ -25,6 +25,7 @@ from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Reservation, Shop
 from portal.types import utcnow
 from portal.uploads import photo_path
+from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
 from portal.web.transaction import committing
 from portal.zones.services import community_of
@@ -92,9 +93,8 @@ def my_reservations():
 
 
 def _own_reservation(reservation_id: int) -> Reservation:
-    booked = db.session.get(Reservation, reservation_id)
-    if booked is None:
-        abort(404)
+    """The resident's own reservation; 403 when it is someone else's."""
+    booked = load_or_404(Reservation, reservation_id)
     if not policy.is_own(current_user, booked.user_id):
         abort(403)
     return booked

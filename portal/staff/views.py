@@ -120,8 +120,8 @@ def grant_role(user_id: int):
 @bp.post("/users/<int:user_id>/roles/<int:grant_id>/revoke")
 @policy.require_permission("users.manage_roles")
 def revoke_role(user_id: int, grant_id: int):
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None or grant.user_id != user_id:
+    grant = load_or_404(RoleGrant, grant_id)
+    if grant.user_id != user_id:  # another person's grant, under this person's URL
         abort(404)
     with committing() as done:
         services.revoke_role(current_user, grant)
@@ -192,9 +192,7 @@ def service_posts():
     """服务岗位: add, rename or retire the posts party members choose from."""
     if request.method == "POST":
         post_id = request.form.get("post_id", type=bounded_int)
-        post = db.session.get(ServicePost, post_id) if post_id else None
-        if post_id and post is None:
-            abort(404)
+        post = load_or_404(ServicePost, post_id) if post_id else None
         with committing() as done:
             party.save_service_post(current_user, post, name=request.form.get("name", ""),
                                     is_active=request.form.get("is_active") == "y")
