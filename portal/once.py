@@ -1,7 +1,7 @@
 """Once only: a form that creates or moves something takes effect once, whatever the retries.
 
 Each such form carries a one-time key, a hidden field drawn with the page (`once_field()` in
-templates). The view runs its service through `web.transaction.attempt(..., once=<where the answer
+templates). The view runs its service in `with web.transaction.committing(once=<where the answer
 goes>)`, which claims the key inside the request's own transaction before the service runs:
 an INSERT of (person, key) that does nothing when the key is taken.
 

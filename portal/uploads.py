@@ -2,7 +2,7 @@
 
 A photo is written to disk before the service that records it runs, so its file would outlive
 a refusal. Each saved photo is therefore pending until the request's transaction commits:
-`web.transaction.attempt()` keeps the pending photos on commit and deletes them on a rollback."""
+`web.transaction.committing()` keeps the pending photos on commit and deletes them on a rollback."""
 
 from __future__ import annotations
 

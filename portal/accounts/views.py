@@ -22,7 +22,7 @@ from portal.extensions import db, limiter
 from portal.forms import options
 from portal.web.loading import load_or_404
 from portal.web.navigation import safe_next
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels
 
@@ -54,12 +54,11 @@ def register():
     form = RegisterForm()
     _fill_zone_choices(form)
     if form.validate_on_submit():
-        ok, user = attempt(
-            services.register,
-            phone=form.phone.data, password=form.password.data, name=form.name.data,
-            home_zone=db.session.get(Zone, form.home_zone.data or 0),
-        )
-        if ok:
+        with committing() as done:
+            user = services.register(
+                phone=form.phone.data, password=form.password.data, name=form.name.data,
+                home_zone=db.session.get(Zone, form.home_zone.data or 0))
+        if done:
             _log_in(user, remember=True)
             flash(_("注册成功，欢迎您！"), "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
@@ -90,7 +89,8 @@ def login():
 def logout():
     if current_user.is_authenticated:
         # ends the row both cookies name, so a copy of either taken earlier opens nothing
-        attempt(login_sessions.end, current_user)
+        with committing():
+            login_sessions.end(current_user)
     session.clear()
     logout_user()  # after clear(): it leaves the marker that deletes the remember-me cookie
     flash(_("您已退出登录。"), "info")
@@ -100,8 +100,9 @@ def logout():
 @bp.post("/me/logout-all")
 @login_required
 def logout_everywhere():
-    ok, _count = attempt(login_sessions.end_all, current_user)
-    if ok:
+    with committing() as done:
+        login_sessions.end_all(current_user)
+    if done:
         # this device too: the button says 所有设备, and it may be a borrowed phone or the
         # service station's computer that the resident is about to walk away from
         session.clear()
@@ -118,14 +119,15 @@ def profile():
     if request.method == "GET":
         form.home_zone.data = current_user.home_zone_id
     if form.validate_on_submit():
-        ok, move = attempt(services.update_profile, current_user, name=form.name.data,
-                           home_zone=db.session.get(Zone, form.home_zone.data or 0))
-        if ok and move is not None:
-            flash(_("已提交迁居申请。新社区的管理员确认后，居住地才会改过去；"
-                    "在此之前仍按原来的社区办理。"), "success")
-        elif ok:
-            flash(_("资料已保存。"), "success")
-        if ok:
+        with committing() as done:
+            move = services.update_profile(current_user, name=form.name.data,
+                                           home_zone=db.session.get(Zone, form.home_zone.data or 0))
+        if done:
+            if move is not None:
+                flash(_("已提交迁居申请。新社区的管理员确认后，居住地才会改过去；"
+                        "在此之前仍按原来的社区办理。"), "success")
+            else:
+                flash(_("资料已保存。"), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form,
                            move=moves.pending_move(current_user.id), labels=zone_labels())
@@ -135,8 +137,9 @@ def profile():
 @login_required
 def withdraw_move(move_id: int):
     move = load_or_404(MoveRequest, move_id)
-    ok, _move = attempt(moves.withdraw_move, current_user, move)
-    if ok:
+    with committing() as done:
+        moves.withdraw_move(current_user, move)
+    if done:
         flash(_("已撤回迁居申请，居住地没有变化。"), "success")
     return redirect(url_for("accounts.profile"))
 
@@ -146,9 +149,10 @@ def withdraw_move(move_id: int):
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        ok, _none = attempt(services.change_password, current_user,
-                            current=form.current.data, new=form.new.data)
-        if ok:
+        with committing() as done:
+            services.change_password(current_user, current=form.current.data,
+                                     new=form.new.data)
+        if done:
             # keep this device logged in: its own login row, with the new session_version
             login_user(current_user, remember=True)
             flash(_("密码已修改，其他设备需要重新登录。"), "success")
@@ -163,13 +167,11 @@ def party():
     form = PartyForm(obj=membership)
     form.service_posts.choices = options((p, p) for p in party_members.service_post_names())
     if form.validate_on_submit():
-        ok, _membership = attempt(
-            party_members.declare_party_membership, current_user,
-            work_unit=form.work_unit.data, branch=form.branch.data,
-            skills=form.skills.data, service_posts=form.service_posts.data or [],
-            once=url_for("accounts.party"),
-        )
-        if ok:
+        with committing(once=url_for("accounts.party")) as done:
+            party_members.declare_party_membership(
+                current_user, work_unit=form.work_unit.data, branch=form.branch.data,
+                skills=form.skills.data, service_posts=form.service_posts.data or [])
+        if done:
             flash(_("已提交，社区核验后您会获得党员标识。"), "success")
             return redirect(url_for("accounts.party"))
     return render_template("accounts/party.html", form=form, membership=membership)

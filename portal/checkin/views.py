@@ -13,6 +13,7 @@ from portal.members import codes as members
 from portal.members.cards import active_card
 from portal.shifts.models import Shift
 from portal.types import utcnow
+from portal.web.loading import load_or_404
 
 bp = Blueprint("checkin", __name__)
 bp.add_app_template_global(describe_result, "describe_result")
@@ -46,6 +47,7 @@ def scanned(token: str):
 
 
 def _pass_or_404(value: str) -> tuple[codes.ShiftCode, Shift]:
+    """The pass's code and shift: 404 for a forged or stale pass, not only a missing shift."""
     code = codes.read_pass(value)
     shift = queries.shift_with_place(code.shift_id) if code else None
     if shift is None:
@@ -103,9 +105,7 @@ def member_code_svg():
 @bp.get("/checkin/attendances/<int:attendance_id>")
 @login_required
 def attendance(attendance_id: int):
-    record = db.session.get(Attendance, attendance_id)
-    if record is None:
-        abort(404)
+    record = load_or_404(Attendance, attendance_id)
     if not (policy.is_own(current_user, record.user_id)
             or policy.can(current_user, "shifts.manage", record.shift.zone)):
         abort(403)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from portal.inbox import services
 from portal.web.navigation import safe_next
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("inbox", __name__)
 
@@ -43,7 +43,8 @@ def index():
 @bp.post("/read-all")
 @login_required
 def read_all():
-    ok, _count = attempt(services.mark_all_read, current_user)
-    if ok:
+    with committing() as done:
+        services.mark_all_read(current_user)
+    if done:
         flash(_("已全部标为已读。"), "success")
     return redirect(safe_next(request.form.get("next"), url_for("inbox.index")))

@@ -1,6 +1,6 @@
 """Staff points pages: award, approve, objections, rules, and a resident's passbook."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from portal.staff.queries import user_in_scope_or_abort
 from portal.uploads import save_photo
 from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("points_staff", __name__)
 
@@ -63,13 +63,14 @@ def new_award():
         if target is not None:
             form.phone.data = target.phone
     if form.validate_on_submit():
-        ok, award = attempt(_record, form, once=lambda award: url_for(
-            "points_staff.resident", user_id=award.recipient_id))
-        if ok and award.status == "pending":
-            flash(_("已登记，超过审批线，等待另一位工作人员审批。"), "success")
-        elif ok:
-            flash(_("已登记并入账，进入公示。"), "success")
-        if ok:
+        with committing(once=True) as done:
+            award = _record(form)
+            done.answer = url_for("points_staff.resident", user_id=award.recipient_id)
+        if done:
+            if award.status == "pending":
+                flash(_("已登记，超过审批线，等待另一位工作人员审批。"), "success")
+            else:
+                flash(_("已登记并入账，进入公示。"), "success")
             return redirect(url_for("points_staff.resident", user_id=award.recipient_id))
     return render_template("points/staff/award_new.html", form=form,
                            threshold=awards.approval_threshold_tenths())
@@ -91,16 +92,14 @@ def _award_or_404(award_id: int) -> Award:
 def decide(award_id: int):
     award = _award_or_404(award_id)
     form = DecisionForm()
-    if request.form.get("decision") == "approve":
-        ok, _a = attempt(awards.approve_award, current_user, award,
-                         once=url_for("points_staff.approvals"))
-        message = _("已审批通过，积分已入账。")
-    else:
-        ok, _a = attempt(awards.reject_award, current_user, award, form.note.data or "",
-                         once=url_for("points_staff.approvals"))
-        message = _("已退回，不予入账。")
-    if ok:
-        flash(message, "success")
+    approve = request.form.get("decision") == "approve"
+    with committing(once=url_for("points_staff.approvals")) as done:
+        if approve:
+            awards.approve_award(current_user, award)
+        else:
+            awards.reject_award(current_user, award, form.note.data or "")
+    if done:
+        flash(_("已审批通过，积分已入账。") if approve else _("已退回，不予入账。"), "success")
     return redirect(url_for("points_staff.approvals"))
 
 
@@ -115,14 +114,13 @@ def objections():
 @bp.post("/objections/<int:objection_id>/resolve")
 @policy.require_permission("points.approve")
 def resolve(objection_id: int):
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        abort(404)
+    objection = load_or_404(Objection, objection_id)
     form = DecisionForm()
     reverse = request.form.get("decision") == "reverse"
-    ok, _o = attempt(awards.resolve_objection, current_user, objection, reverse=reverse,
-                     note=form.note.data or "", once=url_for("points_staff.objections"))
-    if ok:
+    with committing(once=url_for("points_staff.objections")) as done:
+        awards.resolve_objection(current_user, objection, reverse=reverse,
+                                 note=form.note.data or "")
+    if done:
         flash(_("已撤销这条奖励。") if reverse else _("已维持这条奖励。"), "success")
     return redirect(url_for("points_staff.objections"))
 
@@ -138,19 +136,17 @@ def rules():
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 @policy.require_permission("points.rules")
 def edit_rule(rule_id: int | None):
-    rule = db.session.get(PointsRule, rule_id) if rule_id else None
-    if rule_id and rule is None:
-        abort(404)
+    rule = load_or_404(PointsRule, rule_id) if rule_id else None
     form = RuleForm(obj=rule)
     if request.method == "GET" and rule is not None:
         form.points.data = format_points(rule.points_tenths)
         form.cap.data = format_points(rule.cap_tenths) if rule.cap_tenths else ""
     if form.validate_on_submit():
-        ok, _rule = attempt(save_rule, current_user, rule, code=form.code.data,
-                            name=form.name.data, mode=form.mode.data, points=form.points.data,
-                            cap=form.cap.data or "", description=form.description.data or "",
-                            is_active=form.is_active.data)
-        if ok:
+        with committing() as done:
+            save_rule(current_user, rule, code=form.code.data, name=form.name.data,
+                      mode=form.mode.data, points=form.points.data, cap=form.cap.data or "",
+                      description=form.description.data or "", is_active=form.is_active.data)
+        if done:
             flash(_("规则已保存。"), "success")
             return redirect(url_for("points_staff.rules"))
     return render_template("points/staff/rule_form.html", form=form, rule=rule)

@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 
 from portal import policy
 from portal.accounts.services import set_leaderboard_opt_in
-from portal.extensions import db
 from portal.points import awards, hours, ledger, queries
 from portal.points.award_models import Award
 from portal.points.forms import ObjectionForm
 from portal.points.rules import active_rules
 from portal.uploads import photo_path
+from portal.web.loading import load_or_404
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("points", __name__)
 
@@ -69,22 +69,22 @@ def notice():
 @bp.route("/notice/<int:award_id>/object", methods=["GET", "POST"])
 @login_required
 def object_to(award_id: int):
-    award = db.session.get(Award, award_id)
-    if award is None or award.status not in ("posted", "reversed"):
+    award = load_or_404(Award, award_id)
+    if award.status not in ("posted", "reversed"):  # only a published award can be objected to
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
-        ok, _objection = attempt(awards.raise_objection, current_user, award, form.reason.data)
-        if ok:
+        with committing() as done:
+            awards.raise_objection(current_user, award, form.reason.data)
+        if done:
             flash(_("异议已提交，社区会核实后答复。"), "success")
             return redirect(url_for("points.notice"))
     return render_template("points/object.html", award=award, form=form)
 
 
 def _visible_award(award_id: int) -> Award:
-    award = db.session.get(Award, award_id)
-    if award is None:
-        abort(404)
+    """The award, 403 unless can_see_award: its recipient, or staff over the recipient's zone."""
+    award = load_or_404(Award, award_id)
     if not can_see_award(award):
         abort(403)
     return award
@@ -120,7 +120,8 @@ def leaderboard():
 @login_required
 def leaderboard_opt():
     join = request.form.get("join") == "1"
-    ok, _none = attempt(set_leaderboard_opt_in, current_user, join)
-    if ok:
+    with committing() as done:
+        set_leaderboard_opt_in(current_user, join)
+    if done:
         flash(_("已加入排行榜。") if join else _("已退出排行榜。"), "success")
     return redirect(url_for("points.leaderboard"))

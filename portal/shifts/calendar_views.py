@@ -1,6 +1,6 @@
 """Calendar downloads: per-shift .ics, the private feed, and its management page."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,8 +8,9 @@ from sqlalchemy import select
 from portal.extensions import db, limiter
 from portal.shifts import calendar
 from portal.shifts.models import ACTIVE_STATUSES, Shift, SignUp
+from portal.web.loading import load_or_404
 from portal.web.navigation import base_url
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("shifts_calendar", __name__)
 
@@ -22,9 +23,7 @@ def _ics(body: bytes, filename: str, cache: str) -> Response:
 
 @bp.get("/shifts/<int:shift_id>.ics")
 def shift_ics(shift_id: int):
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        abort(404)
+    shift = load_or_404(Shift, shift_id)
     signup = None
     if current_user.is_authenticated:  # their post and 责任区, unless they left the shift
         signup = db.session.scalar(select(SignUp).where(
@@ -57,7 +56,8 @@ def my_calendar():
 @bp.post("/me/calendar/revoke")
 @login_required
 def revoke():
-    ok, _feed = attempt(calendar.revoke_feed, current_user)
-    if ok:
+    with committing() as done:
+        calendar.revoke_feed(current_user)
+    if done:
         flash(_("已生成新的日历链接，旧链接已失效。请在日历里重新订阅。"), "success")
     return redirect(url_for("shifts_calendar.my_calendar"))

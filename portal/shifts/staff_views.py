@@ -34,7 +34,7 @@ from portal.shifts.models import Activity, Shift, ShiftTemplate, SignUp
 from portal.teams.models import Team
 from portal.types import utcnow
 from portal.web.loading import load_in_scope
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 
 bp = Blueprint("shifts_staff", __name__)
@@ -80,14 +80,14 @@ def edit_activity(activity_id: int | None):
                       signup_window_days=form.signup_window_days.data or 0,
                       cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0,
                       credit_on=form.credit_on.data or "checkout")
-        if activity is None:
-            ok, saved = attempt(activities.create_activity, current_user,
-                                zone=row_or_none(Zone, form.zone.data), **fields,
-                                once=_activity_url)
-        else:
-            ok, saved = attempt(activities.update_activity, current_user, activity, **fields,
-                                once=_activity_url)
-        if ok:
+        with committing(once=True) as done:
+            if activity is None:
+                saved = activities.create_activity(
+                    current_user, zone=row_or_none(Zone, form.zone.data), **fields)
+            else:
+                saved = activities.update_activity(current_user, activity, **fields)
+            done.answer = _activity_url(saved)
+        if done:
             flash(_("活动已保存。"), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=saved.id))
     return render_template("shifts/staff/activity_form.html", form=form, activity=activity)
@@ -117,11 +117,12 @@ def new_shift(activity_id: int):
         form.zone.data, form.team.data = activity.zone_id, activity.team_id or 0
         form.points_rule.data = activity.points_rule_id or 0
     if form.validate_on_submit():
-        ok, shift = attempt(activities.add_shift, current_user, activity,
-                            start_dt=to_utc(form.day.data, form.start.data),
-                            end_dt=to_utc(form.day.data, form.end.data),
-                            **place_fields(form), once=_activity_url(activity))
-        if ok:
+        with committing(once=_activity_url(activity)) as done:
+            activities.add_shift(current_user, activity,
+                                 start_dt=to_utc(form.day.data, form.start.data),
+                                 end_dt=to_utc(form.day.data, form.end.data),
+                                 **place_fields(form))
+        if done:
             flash(_("班次已发布，居民可以报名了。"), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
     return render_template("shifts/staff/shift_form.html", form=form, activity=activity,
@@ -141,12 +142,12 @@ def edit_shift(shift_id: int):
         form.team.data, form.points_rule.data = shift.team_id or 0, shift.points_rule_id or 0
         fill_posts(form, [(p.name, p.capacity) for p in shift.posts])
     if form.validate_on_submit():
-        ok, _s = attempt(activities.update_shift, current_user, shift,
-                         start_dt=to_utc(form.day.data, form.start.data),
-                         end_dt=to_utc(form.day.data, form.end.data),
-                         **place_fields(form),
-                         once=url_for("shifts_staff.roster_page", shift_id=shift.id))
-        if ok:
+        with committing(once=url_for("shifts_staff.roster_page", shift_id=shift.id)) as done:
+            activities.update_shift(current_user, shift,
+                                    start_dt=to_utc(form.day.data, form.start.data),
+                                    end_dt=to_utc(form.day.data, form.end.data),
+                                    **place_fields(form))
+        if done:
             flash(_("班次已修改，报名的人已收到通知。"), "success")
             return redirect(url_for("shifts_staff.roster_page", shift_id=shift.id))
     return render_template("shifts/staff/shift_form.html", form=form, activity=shift.activity,
@@ -158,8 +159,9 @@ def edit_shift(shift_id: int):
 def cancel_shift(shift_id: int):
     shift = _shift(shift_id)
     form = ReasonForm(prefix="cancel")
-    ok, _s = attempt(activities.cancel_shift, current_user, shift, form.reason.data or "")
-    if ok:
+    with committing() as done:
+        activities.cancel_shift(current_user, shift, form.reason.data or "")
+    if done:
         flash(_("班次已取消，已通知所有报名的人。"), "success")
         return redirect(url_for("shifts_staff.activity", activity_id=shift.activity_id))
     return redirect(url_for("shifts_staff.edit_shift", shift_id=shift.id))
@@ -180,10 +182,11 @@ def new_template(activity_id: int):
         form.weekday.data, form.zone.data = 5, activity.zone_id
         form.team.data, form.points_rule.data = activity.team_id or 0, activity.points_rule_id or 0
     if form.validate_on_submit():
-        ok, result = attempt(recurring.create_template, current_user, activity,
-                             weekday=form.weekday.data, **_template_fields(form),
-                             **place_fields(form), once=_activity_url(activity))
-        if ok:
+        with committing(once=_activity_url(activity)) as done:
+            result = recurring.create_template(current_user, activity,
+                                               weekday=form.weekday.data,
+                                               **_template_fields(form), **place_fields(form))
+        if done:
             flash(_("每周排班已建立，已生成 %(n)d 个班次。", n=len(result[1])), "success")
             return redirect(url_for("shifts_staff.activity", activity_id=activity.id))
     return render_template("shifts/staff/template_form.html", form=form, activity=activity,
@@ -204,11 +207,12 @@ def edit_template(template_id: int):
         fill_posts(form, [(p["name"], p["capacity"]) for p in template.posts])
     affected = [(s, n) for s, n in recurring.future_shifts(template, utcnow()) if n]
     if form.validate_on_submit():
-        ok, result = attempt(recurring.update_template, current_user, template,
-                             is_active=form.is_active.data, signed_up=form.signed_up.data,
-                             **_template_fields(form), **place_fields(form),
-                             once=_activity_url(template.activity))
-        if ok:
+        with committing(once=_activity_url(template.activity)) as done:
+            result = recurring.update_template(current_user, template,
+                                               is_active=form.is_active.data,
+                                               signed_up=form.signed_up.data,
+                                               **_template_fields(form), **place_fields(form))
+        if done:
             message = _("已保存：%(free)d 个班次已更新，%(signed)d 个已报名班次已同步并通知，"
                         "%(kept)d 个保持不变。", free=result.updated_free,
                         signed=result.updated_signed_up, kept=len(result.kept))
@@ -248,8 +252,9 @@ def _add(shift: Shift, form: AddVolunteerForm):
 def add_volunteer(shift_id: int):
     shift = _shift(shift_id)
     form = AddVolunteerForm()
-    ok, signup = attempt(_add, shift, form)
-    if ok:
+    with committing() as done:
+        signup = _add(shift, form)
+    if done:
         flash(_("已将 %(name)s 加入名单，并通知本人。", name=signup.user.name), "success")
     return _to_roster(shift.id)
 
@@ -258,9 +263,9 @@ def add_volunteer(shift_id: int):
 @policy.require_permission(PERMISSION)
 def remove_volunteer(signup_id: int):
     signup = _signup(signup_id)
-    ok, _s = attempt(roster.remove_volunteer, current_user, signup,
-                     reason=ReasonForm().reason.data or "")
-    if ok:
+    with committing() as done:
+        roster.remove_volunteer(current_user, signup, reason=ReasonForm().reason.data or "")
+    if done:
         flash(_("已移出名单，并通知本人。"), "success")
     return _to_roster(signup.shift_id)
 
@@ -270,9 +275,10 @@ def remove_volunteer(signup_id: int):
 def assign(signup_id: int):
     signup = _signup(signup_id)
     form = AssignForm()
-    ok, _s = attempt(roster.assign, current_user, signup, post_id=form.post.data or None,
-                     duty_area=form.duty_area.data or "")
-    if ok:
+    with committing() as done:
+        roster.assign(current_user, signup, post_id=form.post.data or None,
+                      duty_area=form.duty_area.data or "")
+    if done:
         flash(_("安排已保存。"), "success")
     return _to_roster(signup.shift_id)
 
@@ -282,7 +288,8 @@ def assign(signup_id: int):
 def no_show(signup_id: int):
     signup = _signup(signup_id)
     mark = request.form.get("mark") == "1"
-    ok, _s = attempt(roster.set_no_show, current_user, signup, mark)
-    if ok:
+    with committing() as done:
+        roster.set_no_show(current_user, signup, mark)
+    if done:
         flash(_("已标记未到岗。") if mark else _("已撤销未到岗标记。"), "success")
     return _to_roster(signup.shift_id)

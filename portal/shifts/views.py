@@ -16,7 +16,7 @@ from portal.teams.models import Team
 from portal.types import utcnow
 from portal.web.formatting import local_dt
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 from portal.zones.services import community_of
 
@@ -75,6 +75,7 @@ def index():
 
 
 def _detail_or_404(shift_id: int):
+    """The shift as a list row (counts, the viewer's own sign-up), or 404; every shift is public."""
     viewer = current_user.id if current_user.is_authenticated else None
     row = queries.shift_detail(shift_id, viewer)
     if row is None:
@@ -99,10 +100,11 @@ def sign_up(shift_id: int):
     if request.method == "GET":  # back from the login page: show the shift, sign up there
         return redirect(url_for("shifts.detail", shift_id=shift_id))
     post_id = int_or_zero(request.form.get("post_id")) or None
-    ok, signup = attempt(signups.sign_up, current_user, row.shift, post_id=post_id)
-    if ok and signup.status == "confirmed":
+    with committing() as done:
+        signup = signups.sign_up(current_user, row.shift, post_id=post_id)
+    if done and signup.status == "confirmed":
         flash(_("报名成功！开始前一天会提醒您。"), "success")
-    elif ok:
+    elif done:
         flash(_("名额已满，您已进入候补，第 %(n)d 位。有人取消会自动转正并通知您。",
                 n=signups.waitlist_position(signup)), "info")
     return redirect(url_for("shifts.detail", shift_id=shift_id))
@@ -111,8 +113,9 @@ def sign_up(shift_id: int):
 @bp.post("/signups/<int:signup_id>/cancel")
 @login_required
 def cancel(signup_id: int):
-    ok, signup = attempt(signups.cancel_signup, current_user, signup_id)
-    if ok:
+    with committing() as done:
+        signup = signups.cancel_signup(current_user, signup_id)
+    if done:
         flash(_("已取消报名。"), "success")
         return redirect(url_for("shifts.detail", shift_id=signup.shift_id))
     return redirect(url_for("shifts.mine"))

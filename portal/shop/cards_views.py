@@ -11,7 +11,7 @@ from portal.members import cards
 from portal.members.models import MemberCard
 from portal.staff.queries import user_in_scope_or_abort
 from portal.web.loading import load_or_404
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("shop_cards", __name__)
 
@@ -30,9 +30,9 @@ def card_page(user_id: int):
 @policy.require_permission("cards.manage")
 def issue(user_id: int):
     user = user_in_scope_or_abort(current_user, user_id, "cards.manage")
-    ok, card = attempt(cards.issue, current_user, user,
-                       once=url_for("shop_cards.card_page", user_id=user.id))
-    if ok:
+    with committing(once=url_for("shop_cards.card_page", user_id=user.id)) as done:
+        card = cards.issue(current_user, user)
+    if done:
         flash(_("已办理新卡 %(no)s，请打印交给居民。旧卡已停用。", no=card.card_no), "success")
     return redirect(url_for("shop_cards.card_page", user_id=user.id))
 
@@ -47,8 +47,9 @@ def _card(card_id: int) -> MemberCard:
 @policy.require_permission("cards.manage")
 def lost(card_id: int):
     card = _card(card_id)
-    ok, _c = attempt(cards.report_lost, current_user, card, request.form.get("reason", ""))
-    if ok:
+    with committing() as done:
+        cards.report_lost(current_user, card, request.form.get("reason", ""))
+    if done:
         flash(_("已挂失，这张卡不能再用。可以补办新卡。"), "success")
     return redirect(url_for("shop_cards.card_page", user_id=card.user_id))
 

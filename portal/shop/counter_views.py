@@ -23,9 +23,9 @@ from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Redemption, Reservation
 from portal.shop.staff_views import shop_in_scope
 from portal.types import utcnow
-from portal.web.loading import load_in_scope
+from portal.web.loading import load_in_scope, load_or_404
 from portal.web.params import bounded_int, page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 
 bp = Blueprint("shop_counter", __name__)
 CART = "counter"
@@ -84,13 +84,13 @@ def identify(shop_id: int):
     """The one field (a scanner types into it) or the phone look-up: `counter.identify` says
     who it is; a resident starts a new cart, a pickup code opens its reservation."""
     shop = shop_in_scope(shop_id)
-    ok, found = attempt(counter.identify, current_user, shop,
-                        code=request.form.get("code") or "",
-                        phone=request.form.get("phone") or "",
-                        reason=request.form.get("reason") or "")
-    if ok and found.reservation is not None:
+    with committing() as done:
+        found = counter.identify(current_user, shop, code=request.form.get("code") or "",
+                                 phone=request.form.get("phone") or "",
+                                 reason=request.form.get("reason") or "")
+    if done and found.reservation is not None:
         return redirect(url_for("shop_counter.reservation", reservation_id=found.reservation.id))
-    if ok:
+    if done:
         _save({"shop": shop.id, "user": found.user.id, "how": found.how, "items": {},
                "key": secrets.token_urlsafe(16)})
     return _back(shop.id)
@@ -117,8 +117,8 @@ def cart(shop_id: int):
             flash(_("没有这个条码的商品。"), "error")
             return _back(shop.id)
     else:
-        good = db.session.get(Good, request.form.get("good_id", type=bounded_int) or 0)
-        if good is None or good.shop_id != shop.id:
+        good = load_or_404(Good, request.form.get("good_id", type=bounded_int) or 0)
+        if good.shop_id != shop.id:  # a good of another shop is not on this counter
             abort(404)
     items = current.setdefault("items", {})
     key = str(good.id)
@@ -140,10 +140,11 @@ def confirm(shop_id: int):
     if user is None:
         return _back(shop.id)
     items = {int(g): q for g, q in current.get("items", {}).items()}
-    ok, sale = attempt(counter.redeem, current_user, shop, user, items,
-                       identified_by=current.get("how", "member_code"),
-                       key=counter.request_key(current.get("key")))
-    if not ok:
+    with committing() as done:
+        sale = counter.redeem(current_user, shop, user, items,
+                              identified_by=current.get("how", "member_code"),
+                              key=counter.request_key(current.get("key")))
+    if not done:
         return _back(shop.id)
     session.pop(CART, None)
     flash(_("兑换成功，收据号 %(no)s。", no=sale.receipt_no), "success")
@@ -175,8 +176,9 @@ def sales_today(shop_id: int):
 @policy.require_permission("shop.manage")
 def void(redemption_id: int):
     sale = _redemption(redemption_id)
-    ok, _s = attempt(counter.void, current_user, sale, request.form.get("reason", ""))
-    if ok:
+    with committing() as done:
+        counter.void(current_user, sale, request.form.get("reason", ""))
+    if done:
         flash(_("已撤销，积分和库存已退回。"), "success")
     return redirect(url_for("shop_counter.receipt", redemption_id=sale.id))
 
@@ -223,9 +225,9 @@ def reservation(reservation_id: int):
 def cancel_for(reservation_id: int):
     """The clerk cancels for the resident, with a reason: points and stock come back."""
     booked = _reservation(reservation_id)
-    ok, _r = attempt(reservations.cancel_for, current_user, booked,
-                     request.form.get("reason", ""))
-    if ok:
+    with committing() as done:
+        reservations.cancel_for(current_user, booked, request.form.get("reason", ""))
+    if done:
         flash(_("已为居民取消预约，%(p)s 分和商品库存都已退回。",
                 p=format_points(booked.total_tenths)), "success")
     return redirect(url_for("shop_counter.reservation", reservation_id=booked.id))
@@ -235,8 +237,9 @@ def cancel_for(reservation_id: int):
 @policy.require_permission("shop.manage")
 def pick_up(reservation_id: int):
     booked = _reservation(reservation_id)
-    ok, _r = attempt(reservations.pick_up, current_user, booked)
-    if ok:
+    with committing() as done:
+        reservations.pick_up(current_user, booked)
+    if done:
         flash(_("已交付：%(name)s × %(n)d。", name=booked.good.name, n=booked.quantity),
               "success")
     return redirect(url_for("shop_counter.reservation", reservation_id=booked.id))

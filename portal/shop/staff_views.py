@@ -28,7 +28,7 @@ from portal.types import utcnow
 from portal.uploads import save_photo
 from portal.web.loading import load_in_scope
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 from portal.zones.services import zones_in_scope
 
@@ -61,11 +61,13 @@ def edit_shop(shop_id: int | None):
     form.zone.choices = options((z.id, z.name) for z in zones_in_scope(current_user, "shop.create")
                                 if z.kind == "community" and not z.is_retired)
     if form.validate_on_submit():
-        ok, saved = attempt(services.save_shop, current_user, shop,
-                            zone=db.session.get(Zone, form.zone.data or 0), name=form.name.data,
-                            open_days=form.open_days.data or [], open_time=form.open_time.data,
-                            close_time=form.close_time.data, address=form.address.data or "")
-        if ok:
+        with committing() as done:
+            saved = services.save_shop(
+                current_user, shop, zone=db.session.get(Zone, form.zone.data or 0),
+                name=form.name.data, open_days=form.open_days.data or [],
+                open_time=form.open_time.data, close_time=form.close_time.data,
+                address=form.address.data or "")
+        if done:
             flash(_("积分超市已保存。"), "success")
             return redirect(url_for("shop_staff.goods", shop_id=saved.id))
     return render_template("shop/staff/shop_form.html", form=form, shop=shop)
@@ -100,9 +102,9 @@ def edit_good(shop_id: int, good_id: int | None):
     if request.method == "GET" and good is not None:
         form.price.data = format_points(good.price_tenths)
     if form.validate_on_submit():
-        ok, saved = attempt(_save_good, shop, good, form,
-                            once=url_for("shop_staff.goods", shop_id=shop.id))
-        if ok:
+        with committing(once=url_for("shop_staff.goods", shop_id=shop.id)) as done:
+            _save_good(shop, good, form)
+        if done:
             flash(_("商品已保存。"), "success")
             return redirect(url_for("shop_staff.goods", shop_id=shop.id))
     return render_template("shop/staff/good_form.html", form=form, shop=shop, good=good)
@@ -115,13 +117,12 @@ def stock(good_id: int, action: str):
     form = StockForm()
     quantity = form.quantity.data if form.quantity.data is not None else -1
     back = url_for("shop_staff.goods", shop_id=good.shop_id)
-    if action == "restock":
-        ok, _m = attempt(services.restock, current_user, good, quantity, form.reason.data or "",
-                         once=back)
-    else:
-        ok, _m = attempt(services.stock_take, current_user, good, quantity,
-                         form.reason.data or "", once=back)
-    if ok:
+    with committing(once=back) as done:
+        if action == "restock":
+            services.restock(current_user, good, quantity, form.reason.data or "")
+        else:
+            services.stock_take(current_user, good, quantity, form.reason.data or "")
+    if done:
         flash(_("库存已更新：%(name)s。", name=good.name), "success")
     return redirect(back)
 

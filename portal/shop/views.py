@@ -25,8 +25,9 @@ from portal.shop import counter, queries, reservations
 from portal.shop.models import Good, Reservation, Shop
 from portal.types import utcnow
 from portal.uploads import photo_path
+from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.services import community_of
 
 bp = Blueprint("shop", __name__)
@@ -67,10 +68,11 @@ def reserve(good_id: int):
     now = utcnow()
     if request.method == "POST":
         quantity = request.form.get("quantity", type=bounded_int)
-        ok, booked = attempt(reservations.reserve, current_user, good,
-                             quantity if quantity is not None else -1,
-                             key=counter.request_key(request.form.get("request_key")))
-        if ok:
+        with committing() as done:
+            booked = reservations.reserve(
+                current_user, good, quantity if quantity is not None else -1,
+                key=counter.request_key(request.form.get("request_key")))
+        if done:
             flash(_("预约成功！请凭取货码到超市领取。"), "success")
             return redirect(url_for("shop.reservation", reservation_id=booked.id))
     taken = counter.taken_this_month(current_user.id, [good.id], now).get(good.id, 0) \
@@ -91,9 +93,8 @@ def my_reservations():
 
 
 def _own_reservation(reservation_id: int) -> Reservation:
-    booked = db.session.get(Reservation, reservation_id)
-    if booked is None:
-        abort(404)
+    """The resident's own reservation; 403 when it is someone else's."""
+    booked = load_or_404(Reservation, reservation_id)
     if not policy.is_own(current_user, booked.user_id):
         abort(403)
     return booked
@@ -119,8 +120,9 @@ def reservation_qr(reservation_id: int):
 @login_required
 def cancel_reservation(reservation_id: int):
     booked = _own_reservation(reservation_id)
-    ok, _r = attempt(reservations.cancel, current_user, booked)
-    if ok:
+    with committing() as done:
+        reservations.cancel(current_user, booked)
+    if done:
         flash(_("预约已取消，积分已退回。"), "success")
     return redirect(url_for("shop.reservation", reservation_id=booked.id))
 

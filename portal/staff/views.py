@@ -20,7 +20,7 @@ from portal.staff.forms import (
 )
 from portal.web.loading import load_or_404
 from portal.web.params import bounded_int, page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones.models import Zone
 from portal.zones.services import home_zone_choices, zone_labels, zones_in_scope
 
@@ -57,12 +57,11 @@ def create_resident():
         [(0, _("请选择"))] + [choice for choice in home_zone_choices() if choice[0] in allowed]
     )
     if form.validate_on_submit():
-        ok, user = attempt(
-            services.create_for_resident, current_user,
-            phone=form.phone.data, password=form.password.data, name=form.name.data,
-            home_zone=db.session.get(Zone, form.home_zone.data or 0),
-        )
-        if ok:
+        with committing() as done:
+            user = services.create_for_resident(
+                current_user, phone=form.phone.data, password=form.password.data,
+                name=form.name.data, home_zone=db.session.get(Zone, form.home_zone.data or 0))
+        if done:
             flash(_("已为 %(name)s 创建账号。", name=user.name), "success")
             return redirect(url_for("staff.user_detail", user_id=user.id))
     return render_template("staff/create_resident.html", form=form)
@@ -98,8 +97,9 @@ def reset_password(user_id: int):
         for errors in form.errors.values():
             flash(errors[0], "error")
     else:
-        ok, _none = attempt(services.reset_password, current_user, user, form.password.data)
-        if ok:
+        with committing() as done:
+            services.reset_password(current_user, user, form.password.data)
+        if done:
             flash(_("已重置 %(name)s 的密码。", name=user.name), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
 
@@ -109,9 +109,10 @@ def reset_password(user_id: int):
 def grant_role(user_id: int):
     user = _user_in_scope(user_id, "users.view")
     form = GrantRoleForm()
-    ok, _grant = attempt(services.grant_role, current_user, user, form.role.data or "",
-                         db.session.get(Zone, form.zone.data or 0))
-    if ok:
+    with committing() as done:
+        services.grant_role(current_user, user, form.role.data or "",
+                            db.session.get(Zone, form.zone.data or 0))
+    if done:
         flash(_("角色已授予。"), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
 
@@ -119,11 +120,12 @@ def grant_role(user_id: int):
 @bp.post("/users/<int:user_id>/roles/<int:grant_id>/revoke")
 @policy.require_permission("users.manage_roles")
 def revoke_role(user_id: int, grant_id: int):
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None or grant.user_id != user_id:
+    grant = load_or_404(RoleGrant, grant_id)
+    if grant.user_id != user_id:  # another person's grant, under this person's URL
         abort(404)
-    ok, _none = attempt(services.revoke_role, current_user, grant)
-    if ok:
+    with committing() as done:
+        services.revoke_role(current_user, grant)
+    if done:
         flash(_("角色已撤销。"), "success")
     return redirect(url_for("staff.user_detail", user_id=user_id))
 
@@ -133,8 +135,9 @@ def revoke_role(user_id: int, grant_id: int):
 def set_active(user_id: int):
     user = _user_in_scope(user_id, "users.deactivate")
     make_active = request.form.get("active") == "1"
-    ok, _none = attempt(services.set_active, current_user, user, make_active)
-    if ok:
+    with committing() as done:
+        services.set_active(current_user, user, make_active)
+    if done:
         flash(_("账号已启用。") if make_active else _("账号已停用。"), "success")
     return redirect(url_for("staff.user_detail", user_id=user.id))
 
@@ -153,10 +156,10 @@ def party_review(membership_id: int):
     membership = load_or_404(PartyMembership, membership_id)
     form = ReviewForm()
     approve = request.form.get("decision") == "approve"
-    ok, _m = attempt(party.review_party_membership, current_user, membership,
-                     approve=approve, note=form.note.data or "",
-                     once=url_for("staff.party_queue"))
-    if ok:
+    with committing(once=url_for("staff.party_queue")) as done:
+        party.review_party_membership(current_user, membership, approve=approve,
+                                      note=form.note.data or "")
+    if done:
         flash(_("已核验通过。") if approve else _("已退回。"), "success")
     return redirect(url_for("staff.party_queue"))
 
@@ -174,9 +177,10 @@ def move_queue():
 def move_decide(move_id: int):
     move = load_or_404(MoveRequest, move_id)
     approve = request.form.get("decision") == "approve"
-    ok, _m = attempt(moves.decide_move, current_user, move, approve=approve,
-                     note=ReviewForm().note.data or "", once=url_for("staff.move_queue"))
-    if ok:
+    with committing(once=url_for("staff.move_queue")) as done:
+        moves.decide_move(current_user, move, approve=approve,
+                          note=ReviewForm().note.data or "")
+    if done:
         flash(_("已确认迁入，积分余额随居民转入本社区。") if approve
               else _("已回复居民：不同意迁入。"), "success")
     return redirect(url_for("staff.move_queue"))
@@ -188,13 +192,11 @@ def service_posts():
     """服务岗位: add, rename or retire the posts party members choose from."""
     if request.method == "POST":
         post_id = request.form.get("post_id", type=bounded_int)
-        post = db.session.get(ServicePost, post_id) if post_id else None
-        if post_id and post is None:
-            abort(404)
-        ok, _p = attempt(party.save_service_post, current_user, post,
-                         name=request.form.get("name", ""),
-                         is_active=request.form.get("is_active") == "y")
-        if ok:
+        post = load_or_404(ServicePost, post_id) if post_id else None
+        with committing() as done:
+            party.save_service_post(current_user, post, name=request.form.get("name", ""),
+                                    is_active=request.form.get("is_active") == "y")
+        if done:
             flash(_("服务岗位已保存。"), "success")
         return redirect(url_for("staff.service_posts"))
     posts = party.all_service_posts()

@@ -8,7 +8,7 @@
 - `csv_export`: CSV that opens as text in a spreadsheet, never as a formula;
 - `headers`: the security headers (CSP) and the NUL-byte refusal;
 - `loading`: the row a URL names, 404 when missing and 403 outside the viewer's scope;
-- `transaction`: `attempt()`, running a view's service in one transaction;
+- `transaction`: `committing()`, running a view's service in one transaction;
 - `templating`: the globals and filters every template sees;
 - `register`: `register_web(app)`, which wires them into the app.
 

@@ -77,11 +77,3 @@ def committing(once: str | bool | None = None) -> Iterator[Done]:
         keep_pending()
     done.ok = True
 
-
-def attempt(service, *args, once=None, **kwargs):
-    """The old form of `committing()`, (ok, result); going away as its callers move over."""
-    with committing(once=True if callable(once) else once) as done:
-        result = service(*args, **kwargs)
-        if callable(once):
-            done.answer = once(result)
-    return (True, result) if done else (False, None)

@@ -11,20 +11,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.clock import local_today
-from portal.extensions import db
 from portal.points.amounts import format_hours
 from portal.types import utcnow
 from portal.uploads import save_photo
 from portal.web.csv_export import SafeCSVWriter
+from portal.web.loading import load_or_404
 from portal.wishes import access, queries
 from portal.wishes.models import Wish
 
 
 def load_wish(wish_id: int) -> Wish:
-    wish = db.session.get(Wish, wish_id)
-    if wish is None:
-        abort(404)
-    return wish
+    """The wish, or 404; who may see or act on it is role_or_403's and the services' rule."""
+    return load_or_404(Wish, wish_id)
 
 
 def role_or_403(wish: Wish) -> str:

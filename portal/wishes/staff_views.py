@@ -14,7 +14,7 @@ from portal.accounts.services import normalise_phone
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.web.params import page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.wishes import queries, services
 from portal.wishes.forms import OnBehalfForm
 from portal.wishes.models import CLAIMED, CONFIRMED, FULFILLED, PENDING, PUBLISHED, STATUSES
@@ -49,9 +49,9 @@ def queue():
 def review(wish_id: int):
     wish = load_wish(wish_id)
     approve = request.form.get("decision") == "approve"
-    ok, _w = attempt(services.review, current_user, wish, approve=approve,
-                     note=request.form.get("note", ""), once=url_for("wishes_staff.queue"))
-    if ok:
+    with committing(once=url_for("wishes_staff.queue")) as done:
+        services.review(current_user, wish, approve=approve, note=request.form.get("note", ""))
+    if done:
         flash(_("已发布到心愿墙。") if approve else _("已退回，发布人会看到原因。"), "success")
     return redirect(url_for("wishes_staff.queue"))
 
@@ -73,8 +73,10 @@ def _post_for(form: OnBehalfForm):
 def new():
     form = with_cap(OnBehalfForm())
     if form.validate_on_submit():
-        ok, wish = attempt(_post_for, form, once=detail_url)
-        if ok:
+        with committing(once=True) as done:
+            wish = _post_for(form)
+            done.answer = detail_url(wish)
+        if done:
             flash(_("已代居民提交心愿，审核后发布。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
     return render_template("wishes/form.html", form=form, wish=None, on_behalf=True,

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from portal.errors import DomainError
 from portal.uploads import photo_path, save_photo
 from portal.web.params import bounded_int, page_arg
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.wishes import access, queries, services
 from portal.wishes.forms import ConfirmForm, FulfilForm, WishForm
 from portal.wishes.models import Wish
@@ -55,8 +55,10 @@ def _post(form):
 def new():
     form = with_cap(WishForm())
     if form.validate_on_submit():
-        ok, wish = attempt(_post, form, once=detail_url)
-        if ok:
+        with committing(once=True) as done:
+            wish = _post(form)
+            done.answer = detail_url(wish)
+        if done:
             flash(_("心愿已提交，社区审核后会出现在心愿墙上。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
     return render_template("wishes/form.html", form=form, wish=None, cap=value_cap())
@@ -97,23 +99,26 @@ def edit(wish_id: int):
         abort(403)
     form = with_cap(WishForm(obj=wish))
     if form.validate_on_submit():
-        ok, _w = attempt(lambda: services.edit_wish(
-            current_user, wish, title=form.title.data, description=form.description.data or "",
-            kind=form.kind.data, value_yuan=form.value_yuan.data, deadline=form.deadline.data,
-            consent_name=form.consent_name.data, consent_photo=form.consent_photo.data,
-            photo=photo_name(form)))
-        if ok:
+        with committing() as done:
+            services.edit_wish(
+                current_user, wish, title=form.title.data,
+                description=form.description.data or "", kind=form.kind.data,
+                value_yuan=form.value_yuan.data, deadline=form.deadline.data,
+                consent_name=form.consent_name.data, consent_photo=form.consent_photo.data,
+                photo=photo_name(form))
+        if done:
             flash(_("已重新提交，等待社区审核。"), "success")
             return redirect(url_for("wishes.detail", wish_id=wish.id))
     return render_template("wishes/form.html", form=form, wish=wish, cap=value_cap())
 
 
-def _act(wish_id: int, service, done: str, *args, **kwargs):
+def _act(wish_id: int, service, message: str, *args, **kwargs):
     wish = load_wish(wish_id)
     role_or_403(wish)
-    ok, _w = attempt(service, current_user, wish, *args, **kwargs)
-    if ok:
-        flash(done, "success")
+    with committing() as done:
+        service(current_user, wish, *args, **kwargs)
+    if done:
+        flash(message, "success")
     return redirect(url_for("wishes.detail", wish_id=wish.id))
 
 
@@ -135,10 +140,11 @@ def consent(wish_id: int):
 @login_required
 def claim(wish_id: int):
     wish = load_wish(wish_id)
-    ok, _w = attempt(services.claim, current_user, wish)
-    if ok:
+    with committing() as done:
+        services.claim(current_user, wish)
+    if done:
         flash(_("认领成功！请在 7 天内联系居民。"), "success")
-    return redirect(url_for("wishes.detail", wish_id=wish.id) if ok
+    return redirect(url_for("wishes.detail", wish_id=wish.id) if done
                     else url_for("wishes.wall"))
 
 
@@ -173,8 +179,9 @@ def fulfil(wish_id: int):
     if not form.validate_on_submit():
         flash(_("请简单说明完成情况。"), "error")
         return redirect(url_for("wishes.detail", wish_id=wish.id))
-    ok, _w = attempt(_fulfil, wish, form)
-    if ok:
+    with committing() as done:
+        _fulfil(wish, form)
+    if done:
         flash(_("已标记完成，等待居民确认。"), "success")
     return redirect(url_for("wishes.detail", wish_id=wish.id))
 

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.forms import options
 from portal.web.loading import load_in_scope
 from portal.web.params import bounded_int
-from portal.web.transaction import attempt
+from portal.web.transaction import committing
 from portal.zones import services
 from portal.zones.forms import GeofenceForm, MoveZoneForm, NewZoneForm
 from portal.zones.models import Zone
@@ -42,9 +42,10 @@ def create():
         next_kind = {"street": "community", "community": "grid", "grid": "building"}
         form.kind.data = next_kind.get(parent.kind, "building")
     if form.validate_on_submit():
-        ok, zone = attempt(services.create_zone, current_user, parent=parent,
-                           code=form.code.data, name=form.name.data, kind=form.kind.data)
-        if ok:
+        with committing() as done:
+            zone = services.create_zone(current_user, parent=parent, code=form.code.data,
+                                        name=form.name.data, kind=form.kind.data)
+        if done:
             flash(_("已新建 %(name)s。", name=zone.name), "success")
             return redirect(url_for("zones.index"))
     return render_template("zones/new.html", form=form, parent=parent)
@@ -71,8 +72,9 @@ def edit(zone_id: int):
     if request.method == "GET":
         move_form.parent.data = zone.parent_id
     if form.validate_on_submit():
-        ok, _zone = attempt(_save, zone, form)
-        if ok:
+        with committing() as done:
+            _save(zone, form)
+        if done:
             flash(_("已保存。"), "success")
             return redirect(url_for("zones.edit", zone_id=zone.id))
     return render_template("zones/edit.html", zone=zone, form=form, move_form=move_form,
@@ -89,8 +91,9 @@ def move(zone_id: int):
     if new_parent is None:
         flash(_("请选择新的上级区域。"), "error")
     else:
-        ok, _zone = attempt(services.move_zone, current_user, zone, new_parent)
-        if ok:
+        with committing() as done:
+            services.move_zone(current_user, zone, new_parent)
+        if done:
             flash(_("已移动。"), "success")
     return redirect(url_for("zones.edit", zone_id=zone_id))
 
@@ -100,11 +103,12 @@ def move(zone_id: int):
 def remove(zone_id: int):
     zone = _zone_in_scope(zone_id)
     name = zone.name
-    ok, outcome = attempt(services.remove_zone, current_user, zone)
-    if ok and outcome == "deleted":
+    with committing() as done:
+        outcome = services.remove_zone(current_user, zone)
+    if done and outcome == "deleted":
         flash(_("已删除 %(name)s。", name=name), "success")
         return redirect(url_for("zones.index"))
-    if ok:
+    if done:
         flash(_("%(name)s 仍有居民或记录，已停用（保留历史）。", name=name), "success")
     return redirect(url_for("zones.edit", zone_id=zone_id))
 
@@ -113,7 +117,8 @@ def remove(zone_id: int):
 @policy.require_permission("zones.manage")
 def restore(zone_id: int):
     zone = _zone_in_scope(zone_id)
-    ok, _zone = attempt(services.restore_zone, current_user, zone)
-    if ok:
+    with committing() as done:
+        services.restore_zone(current_user, zone)
+    if done:
         flash(_("已恢复 %(name)s。", name=zone.name), "success")
     return redirect(url_for("zones.edit", zone_id=zone_id))
