@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import func, or_, select
 
 from portal.cases.ledger.base import (
     DONE,
@@ -163,33 +163,47 @@ def count_month(row, span, now: datetime) -> dict[str, int]:
     return added
 
 
-def month_figures(scope, month: date, now: datetime, *, with_overdue: bool = True
-                  ) -> list[CommunityFigures]:
+def _touching(span):
+    """The matters a month's figures read: filed, done, due or closed in it."""
+    return or_(in_span(Case.created_dt, span), in_span(Case.resolved_dt, span),
+               in_span(Case.due_dt, span), in_span(Case.closed_dt, span))
+
+
+#: the columns count_month reads
+_COUNTED = (Case.status, Case.created_dt, Case.resolved_dt, Case.due_dt, Case.closed_dt,
+            Case.rating, Case.resolution)
+
+
+def _reopened_in(span):
+    """不满意 reopens the matter at once, and its "reopened" event is the rating's dated
+    trace (the matter's own rating is overwritten by the next one)."""
+    return CaseEvent.kind == "reopened", in_span(CaseEvent.created_dt, span)
+
+
+def _add(tallies, added: dict[str, int], row) -> None:
+    days = (workdays_between(local_today(row.created_dt), local_today(row.resolved_dt))
+            if added.get("done") else None)
+    for tally in tallies:
+        for name, count in added.items():
+            setattr(tally, name, getattr(tally, name) + count)
+        if days is not None:
+            tally.days.append(days)
+
+
+def month_figures(scope, month: date, now: datetime) -> list[CommunityFigures]:
     """The month's figures per community, with its grids, categories and tracks. Four
     statements: the matters that touch the month, the month's 不满意 ratings, the matters
     overdue now, and the places' names."""
     span = month_span(month)
     touching = list(db.session.execute(
-        matters(*_grouping(), Case.status, Case.created_dt, Case.resolved_dt, Case.due_dt,
-                Case.closed_dt, Case.rating, Case.resolution)
-        .where(scope, or_(in_span(Case.created_dt, span), in_span(Case.resolved_dt, span),
-                          in_span(Case.due_dt, span), in_span(Case.closed_dt, span)))))
-    # 不满意 reopens the matter at once, and its "reopened" event is the rating's dated trace
+        matters(*_grouping(), *_COUNTED).where(scope, _touching(span))))
     unhappy = list(db.session.execute(
         matters(*_grouping()).join(CaseEvent, CaseEvent.case_id == Case.id)
-        .where(scope, CaseEvent.kind == "reopened", in_span(CaseEvent.created_dt, span))))
-    late = list(db.session.execute(
-        matters(*_grouping()).where(scope, *overdue_now(now)))) if with_overdue else []
+        .where(scope, *_reopened_in(span))))
+    late = list(db.session.execute(matters(*_grouping()).where(scope, *overdue_now(now))))
     book = _Book(Places(row.path for row in (*touching, *unhappy, *late)))
     for row in sorted(touching, key=lambda r: (r.sort, r.category)):
-        added = count_month(row, span, now)
-        days = (workdays_between(local_today(row.created_dt), local_today(row.resolved_dt))
-                if added.get("done") else None)
-        for tally in book.tallies(row):
-            for name, count in added.items():
-                setattr(tally, name, getattr(tally, name) + count)
-            if days is not None:
-                tally.days.append(days)
+        _add(book.tallies(row), count_month(row, span, now), row)
     for rows, name in ((unhappy, "unsatisfied"), (late, "overdue")):
         for row in rows:
             for tally in book.tallies(row):
@@ -198,7 +212,13 @@ def month_figures(scope, month: date, now: datetime, *, with_overdue: bool = Tru
 
 
 def community_figures(community: Zone, month: date, now: datetime) -> Tally:
-    """The public page's figures: the whole community's month. Every matter counts, not only
-    those shown: the numbers name nobody."""
-    found = month_figures(community_scope(community), month, now, with_overdue=False)
-    return found[0].total if found else Tally()
+    """The public page's figures: the whole community's month, by the same rules, without
+    the grouping (two statements). Every matter counts, not only those shown: the numbers
+    name nobody."""
+    span, scope, total = month_span(month), community_scope(community), Tally()
+    for row in db.session.execute(select(*_COUNTED).where(scope, _touching(span))):
+        _add((total,), count_month(row, span, now), row)
+    total.unsatisfied = db.session.scalar(
+        select(func.count(CaseEvent.id)).join(Case, Case.id == CaseEvent.case_id)
+        .where(scope, *_reopened_in(span))) or 0
+    return total
