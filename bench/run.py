@@ -38,7 +38,8 @@ ENDPOINTS = [
     ("passbook page (/points/)", "/points/", True),
     ("shift list (/shifts/?zone=0), 20 shifts a page", "/shifts/?zone=0", True),
     ("public 台账 page, no login (/cases/public/DC-XA): 30 of this month's matters a page "
-     "and the month's figures over all 240", "/cases/public/DC-XA", False),
+     "and the month's figures over all of them (seed_load files 240)", "/cases/public/DC-XA",
+     False),
 ]
 
 #: filing a matter (提单): the resident's own form (its second step, category and place chosen:

@@ -243,6 +243,7 @@ def test_public_page_needs_no_login_and_shows_only_consented_matters(client, thi
                                                                      resident, gridworker):
     html = page(client, "/cases/public/DC-XA")
     assert "新安路社区 晒账公示" in html
+    assert '<a href="/" aria-current="page">' in html  # under 首页, not 管理
     assert html.count('data-testid="public-matter"') == 2
     assert "房屋漏水" in html and "环境卫生" in html
     assert "邻里纠纷" not in html  # the resident did not allow it
