@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,7 +37,19 @@ ENDPOINTS = [
     ("health check, one DB round trip (/healthz)", "/healthz", False),
     ("passbook page (/points/)", "/points/", True),
     ("shift list (/shifts/?zone=0), 20 shifts a page", "/shifts/?zone=0", True),
+    ("public 台账 page, no login (/cases/public/DC-XA): 30 of this month's matters a page "
+     "and the month's figures over all of them (seed_load files 240)", "/cases/public/DC-XA",
+     False),
 ]
+
+#: filing a matter (提单): the resident's own form (its second step, category and place chosen:
+#: bench/seed_load.py names it), each post a new matter
+FILING_ACTION = "/cases/new"
+FILING_LABEL = ("filing a matter (POST /cases/new), a new matter each time, a fresh one-time key "
+                "each (Python driver)")
+#: what a resident types into the filing form's text fields, by field name
+FILING_TEXT = {"title": "楼道灯不亮了", "details": "3单元二楼到四楼的楼道灯晚上都不亮。",
+               "place": "3单元楼道"}
 
 
 def free_port() -> int:
@@ -192,6 +206,103 @@ def drive_counter(port: int, info: dict, clerk: str, customers: list[str], clien
 
     elapsed = run_threads([threading.Thread(target=client, args=(customers[i % len(customers)],))
                            for i in range(clients)])
+    return summary(latencies, errors[0], elapsed)
+
+
+class _FormFields(HTMLParser):
+    """The POST forms of a page: [(action, [(name, value)])], filled in as a resident would
+    (the hidden fields as drawn, the first choice of a list, a tick in a check box, the text
+    of FILING_TEXT); no file is sent."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self._fields: list[tuple[str, str]] | None = None  # the open POST form's
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._fields = None
+            if (attrs.get("method") or "").lower() == "post":
+                self._fields = []
+                self.forms.append((attrs.get("action") or "", self._fields))
+            return
+        fields, name = self._fields, attrs.get("name")
+        if fields is None:
+            return
+        if tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and attrs.get("value"):
+            if not any(field == self._select for field, _v in fields):
+                fields.append((self._select, attrs["value"]))
+        elif tag == "textarea" and name:
+            fields.append((name, FILING_TEXT.get(name, "测试")))
+        elif tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind == "hidden":
+                fields.append((name, attrs.get("value") or ""))
+            elif kind in ("checkbox", "radio"):
+                if not any(field == name for field, _v in fields):
+                    fields.append((name, attrs.get("value") or "y"))
+            elif kind not in ("file", "submit", "button", "reset"):
+                fields.append((name, FILING_TEXT.get(name, "测试")))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._fields = None
+
+
+def filing_form(port: int, cookie: str, path: str
+                ) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """(cookie, action, fields) of the resident's filing form at `path`; None when the page
+    has no such form (the row is skipped)."""
+    cookie, _l, html = fetch(port, path, cookie)
+    parser = _FormFields()
+    parser.feed(html)
+    for action, fields in parser.forms:
+        if any(name == "title" for name, _v in fields):
+            return cookie, action or FILING_ACTION, fields
+    return None
+
+
+def drive_filing(port: int, cookie: str, action: str, fields: list[tuple[str, str]],
+                 clients: int, seconds: float) -> dict:
+    """Each post files a new matter: the form's one-time key is fresh every time (a key
+    sent twice is answered with the first matter, once only), and only an answer that
+    sends the resident to a matter not seen before counts."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    matter = re.compile(r"/cases/\d+$")
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, seen = [], set()
+        while time.perf_counter() < deadline:
+            body = [(name, secrets.token_urlsafe(16) if name == "once_key" else value)
+                    for name, value in fields]
+            start = time.perf_counter()
+            try:
+                status, _c, answer = _post(conn, action, cookie, dict(body))
+                ok = status == 302 and bool(matter.search(answer or "")) and answer not in seen
+            except (OSError, http.client.HTTPException):
+                ok, answer = False, None
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            if ok:
+                seen.add(answer)
+                mine.append(time.perf_counter() - start)
+            else:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    elapsed = run_threads([threading.Thread(target=client) for _ in range(clients)])
     return summary(latencies, errors[0], elapsed)
 
 
@@ -528,6 +639,16 @@ def main() -> None:
                 r = measured(server.pid, postmaster, partial(
                     drive_counter, port, info, clerk, customers, args.clients, args.seconds))
                 print(row(label, r))
+            if not args.only or args.only in FILING_LABEL:
+                form = filing_form(port, cookie, info["filing_path"])
+                if form is None:
+                    print(f"| {FILING_LABEL} | – no filing form at {info['filing_path']} | "
+                          "| | | | | | |")
+                else:
+                    who, action, fields = form
+                    r = measured(server.pid, postmaster, partial(
+                        drive_filing, port, who, action, fields, args.clients, args.seconds))
+                    print(row(FILING_LABEL, r))
         finally:
             server.terminate()
             server.wait(timeout=10)

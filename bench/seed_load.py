@@ -1,5 +1,6 @@
 """Extra rows for the benchmark: 60 upcoming shifts with posts and sign-ups, so the shift list
-shows full pages. Run after seed-demo, against the benchmark's database only."""
+shows full pages, and a month of matters in 新安路社区 for the public 台账 page. Run after
+seed-demo, against the benchmark's database only."""
 
 from __future__ import annotations
 
@@ -81,9 +82,55 @@ def main() -> None:
                 ledger.earn(resident.id, 10_000_000, source_type="bench", source_id=resident.id,
                             memo="压测用积分")
                 customers.append(members.member_key(resident))
+        filing_path = add_matters()
         db.session.commit()
         print(json.dumps({"live_shift_id": live.id, "member_key": key, "shop_id": shop.id,
-                          "good_id": tissues.id, "customer_keys": customers}))
+                          "good_id": tissues.id, "customer_keys": customers,
+                          "filing_path": filing_path}))
+
+
+def add_matters(count: int = 240) -> str:
+    """四单办结: `count` matters filed this month in 新安路社区 by its residents, in every
+    stage (waiting, in hand, done, rated, reopened), a third of them public, so the public
+    台账 page shows a full page and its figures have something to count. Returns the address
+    of the filing form's second step for 王秀英 (category and place chosen)."""
+    from portal.cases import services as cases
+    from portal.cases.ledger.base import month_span
+    from portal.cases.models import CaseCategory
+    from portal.clock import local_today
+    from portal.demo import lookup
+    from portal.zones.services import community_of
+
+    xinan = lookup.zone("DC-XA")
+    cases.seed_categories(xinan)
+    categories = list(db.session.scalars(select(CaseCategory).where(
+        CaseCategory.community_id == xinan.id, CaseCategory.claimable.is_(False))))
+    places = [lookup.zone(code) for code in ("DC-XA-01", "DC-XA-02-01", "DC-XA-03-05")]
+    admin, worker = lookup.user("13900000005"), lookup.user("13900000003")
+    filers = [user for user in db.session.scalars(select(User).order_by(User.id))
+              if not user.grants and user.home_zone is not None
+              and community_of(user.home_zone) == xinan]
+    now = utcnow()
+    start = month_span(local_today(now).replace(day=1))[0]
+    for i in range(count):
+        filer = filers[i % len(filers)]
+        case = cases.file_case(filer, filer, category=categories[i % len(categories)],
+                               zone=places[i % len(places)], title=f"压测事项{i}",
+                               public=i % 3 == 0, now=max(start, now - timedelta(hours=2 * i)))
+        if i % 5 == 0:
+            continue  # waiting for 派单
+        cases.dispatch(admin, case, worker)
+        cases.accept(worker, case)
+        if i % 5 == 1:
+            continue  # in hand
+        cases.resolve(worker, case, "已到现场处理完毕，请居民查看。")
+        if i % 5 == 3:
+            cases.rate(filer, case, rating=("satisfied", "basic")[i % 2],
+                       resolution="solved", comment="谢谢")
+        elif i % 5 == 4:
+            cases.rate(filer, case, rating="unsatisfied", resolution="partly")
+    home = lookup.user("13900000001").home_zone
+    return f"/cases/new?step=2&category={categories[0].id}&zone={home.id}"
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ NAV_TABS = {
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {
     "cases_reception.staff_index": "staff", "cases_reception.slot": "staff",
+    # the public 晒账 pages are everyone's, under 首页, beside the staff 台账
+    "cases_ledger.public_index": "home", "cases_ledger.public_ledger": "home",
 }
 
 
