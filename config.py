@@ -82,7 +82,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; elderly users leave forms open
-    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: one post's whole body: a matter may carry six phone photos of a few MB each
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
 
     #: one process's memory: only for tests, and for the apps tests build from this base (the
     #: limiter is one object, so such an app re-points it for the rest of the run). The

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import flash, redirect, render_template, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -58,7 +58,7 @@ ERROR_TEXT = {
     403: (_l("没有权限"), _l("您没有权限查看这个页面。如有疑问，请联系社区工作人员。")),
     404: (_l("页面不存在"), _l("您要找的页面不存在，可能已被删除或链接有误。")),
     405: (_l("操作方式有误"), _l("请通过页面上的按钮进行操作。")),
-    413: (_l("文件太大"), _l("上传的文件太大，请选择小于 8 MB 的文件。")),
+    413: (_l("文件太大"), _l("上传的照片太大或太多了，一次最多 %(mb)d MB。请少选几张再提交。")),
     429: (_l("操作太频繁"), _l("您的操作太频繁了，请稍等一分钟再试。")),
     500: (_l("系统出错了"), _l("很抱歉，系统暂时出了问题。我们已记录下来，请稍后再试。")),
 }
@@ -103,6 +103,9 @@ def register_errorhandlers(app) -> None:
             return error
         if error.code == 429:
             return render_error(429, rate_limit_message(error))
+        if error.code == 413:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            return render_error(413, ERROR_TEXT[413][1] % {"mb": limit // (1024 * 1024)})
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -1,5 +1,7 @@
 """A photo is written before the service that records it runs; it must not outlive a refusal."""
 
+import io
+
 import pytest
 from werkzeug.datastructures import FileStorage
 
@@ -67,3 +69,17 @@ def test_a_bad_image_is_refused_and_writes_nothing(app):
             service()
         assert not done
         assert _files("wishes") == before
+
+
+def test_a_post_over_the_size_limit_says_how_much_fits(app, client, auth, make_user):
+    auth.login(make_user())
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    try:
+        response = client.post("/cases/new", data={"photos": (io.BytesIO(b"x" * 3 * 1024 * 1024),
+                                                              "big.jpg")})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 413
+    assert "一次最多 2 MB" in response.get_data(as_text=True)
+    assert limit >= 36 * 1024 * 1024  # six phone photos of about 6 MB fit in one post
