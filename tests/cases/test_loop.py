@@ -61,7 +61,8 @@ def test_staff_file_for_a_resident_after_a_door_visit(categories, resident, grid
                               source="visit")
     db.session.commit()
     assert case.filed_by_id == gridworker.id and case.resident_id == resident.id
-    assert "入户走访" in case.events[0].note and "代 王秀英" in case.events[0].note
+    assert "入户走访" in case.events[0].note and "代居民提交" in case.events[0].note
+    assert resident.name not in case.events[0].note  # joined neighbours read the timeline
     # a resident files only for themselves, and only online
     assert refused(services.file_case, resident, resident, category=categories["邻里纠纷"],
                    zone=tree.xinan_building, title="楼上装修噪音",
@@ -233,6 +234,7 @@ def test_unrated_matters_close_after_seven_days_and_never_count_as_satisfied(
 def test_decline_says_why(file, admin, resident):
     case = file("政策咨询", title="咨询医保报销")
     assert refused(services.decline, admin, case, "") == "needs_reason"
+    assert refused(services.decline, admin, case, "请" * 201) == "needs_reason"
     services.decline(admin, case, "医保报销请到街道社保窗口办理，电话 12345。")
     assert case.status == "declined" and "社保窗口" in case.decline_reason
     assert "社保窗口" in messages(resident, "case.declined")[0].body

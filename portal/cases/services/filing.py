@@ -99,7 +99,8 @@ def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zon
     db.session.flush()
     note = SOURCE_LABELS[source]
     if actor.id != resident.id:
-        note = f"{actor.name} {note}，代 {resident.name} 提交"
+        # the resident's name stays out of the note: neighbours who joined read the timeline
+        note = f"{actor.name} {note}，代居民提交"
     event(case, actor, "filed", note, photos, at=now)
     if category.claimable:
         event(case, None, "pooled", "群众点单：在职党员和网格员可以认领", at=now)

@@ -174,7 +174,9 @@ def decline(actor, case: Case, reason: str) -> Case:
     """不予受理, with the reason and where to turn instead, said plainly (FixMyStreet #4457)."""
     check_step(actor, case, "decline")
     reason = _reason(reason, _l("不予受理时请写明原因和可以去哪里办理，居民会看到。"))
-    if not take(case, "decline", decline_reason=reason[:200], closed_dt=utcnow()):
+    if len(reason) > 200:  # kept whole on the matter: the resident reads all of it
+        raise DomainError("needs_reason", _l("不予受理的原因最多 200 字。"), 400)
+    if not take(case, "decline", decline_reason=reason, closed_dt=utcnow()):
         raise _moved_on()
     event(case, actor, "declined", reason)
     tell_resident(case, "case.declined", f"事项未受理：{case.title}", reason)

@@ -22,7 +22,7 @@ from portal.cases.models import (
     UNSATISFIED,
     Case,
 )
-from portal.cases.services.steps import event, take, tell_resident
+from portal.cases.services.steps import event, link, take, tell_resident
 from portal.cases.workdays import due_after
 from portal.errors import DomainError
 from portal.extensions import db
@@ -68,7 +68,7 @@ def rate(actor, case: Case, *, rating: str, resolution: str, comment: str = "",
         event(case, None, "reopened", "居民不满意，事项重新打开，等待另一位工作人员回访", at=now)
         for user_id in {case.dispatcher_id, case.handler_id} - {None}:
             notify(user_id, "case.reopened", f"居民不满意，事项重新打开：{case.title}", note,
-                   f"/cases/{case.id}")
+                   link(case))
     return case
 
 
