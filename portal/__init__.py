@@ -15,6 +15,7 @@ from portal.accounts.views import bp as accounts_bp
 from portal.cases.ledger_views import bp as cases_ledger_bp
 from portal.cases.open311_views import bp as cases_open311_bp
 from portal.cases.reception_views import bp as cases_reception_bp
+from portal.cases.settings_views import bp as cases_settings_bp
 from portal.cases.staff_views import bp as cases_staff_bp
 from portal.cases.views import bp as cases_bp
 from portal.cases.visit_views import bp as cases_visits_bp
@@ -104,7 +105,8 @@ BLUEPRINTS = [
     (shop_bp, "/shop"), (shop_staff_bp, "/staff/shop"), (shop_counter_bp, "/staff/shop"),
     (shop_cards_bp, "/staff/cards"),
     (wishes_bp, "/wishes"), (wishes_staff_bp, "/staff/wishes"),
-    (cases_bp, "/cases"), (cases_staff_bp, "/staff/cases"), (cases_ledger_bp, None),
+    (cases_bp, "/cases"), (cases_staff_bp, "/staff/cases"),
+    (cases_settings_bp, "/staff/cases"), (cases_ledger_bp, None),
     (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
 ]
 

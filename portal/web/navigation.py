@@ -51,8 +51,8 @@ NAV_TABS = {
     "accounts": "me", "staff": "staff", "zones": "staff", "points_staff": "staff",
     "shifts_staff": "staff", "shop_staff": "staff", "shop_counter": "staff",
     "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
-    "cases_staff": "staff", "cases_reception": "home", "cases_visits": "staff",
-    "cases_ledger": "staff", "cases_open311": "staff",
+    "cases_staff": "staff", "cases_settings": "staff", "cases_reception": "home",
+    "cases_visits": "staff", "cases_ledger": "staff", "cases_open311": "staff",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {

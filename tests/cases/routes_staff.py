@@ -28,22 +28,22 @@ ACCESS: dict = {
     ("cases_staff.rate_by_phone", "POST", "/staff/cases/{case_id}/phone-rating"): DISPATCHERS,
     ("cases_staff.new", "GET", "/staff/cases/new"): CASE_STAFF,
     ("cases_staff.new", "POST", "/staff/cases/new"): CASE_STAFF,
-    ("cases_staff.categories", "GET", "/staff/cases/categories"): ADMINS,
-    ("cases_staff.seed_defaults", "POST",
+    ("cases_settings.categories", "GET", "/staff/cases/categories"): ADMINS,
+    ("cases_settings.seed_defaults", "POST",
      "/staff/cases/categories/defaults?community={community_code}"): ADMINS,
-    ("cases_staff.edit_category", "GET",
+    ("cases_settings.edit_category", "GET",
      "/staff/cases/categories/new?community={community_code}"): ADMINS,
-    ("cases_staff.edit_category", "POST",
+    ("cases_settings.edit_category", "POST",
      "/staff/cases/categories/new?community={community_code}"): ADMINS,
-    ("cases_staff.edit_category", "GET", "/staff/cases/categories/{category_id}"): ADMINS,
-    ("cases_staff.edit_category", "POST", "/staff/cases/categories/{category_id}"): ADMINS,
-    ("cases_staff.units", "GET", "/staff/cases/units"): ADMINS,
-    ("cases_staff.edit_unit", "GET", "/staff/cases/units/new?community={community_code}"):
+    ("cases_settings.edit_category", "GET", "/staff/cases/categories/{category_id}"): ADMINS,
+    ("cases_settings.edit_category", "POST", "/staff/cases/categories/{category_id}"): ADMINS,
+    ("cases_settings.units", "GET", "/staff/cases/units"): ADMINS,
+    ("cases_settings.edit_unit", "GET", "/staff/cases/units/new?community={community_code}"):
         ADMINS,
-    ("cases_staff.edit_unit", "POST", "/staff/cases/units/new?community={community_code}"):
+    ("cases_settings.edit_unit", "POST", "/staff/cases/units/new?community={community_code}"):
         ADMINS,
-    ("cases_staff.edit_unit", "GET", "/staff/cases/units/{unit_id}"): ADMINS,
-    ("cases_staff.edit_unit", "POST", "/staff/cases/units/{unit_id}"): ADMINS,
+    ("cases_settings.edit_unit", "GET", "/staff/cases/units/{unit_id}"): ADMINS,
+    ("cases_settings.edit_unit", "POST", "/staff/cases/units/{unit_id}"): ADMINS,
 }
 
 FUZZ: dict = {
@@ -60,9 +60,9 @@ FUZZ: dict = {
     "cases_staff.joint_decision": "+note",
     "cases_staff.rate_by_phone": "+rating +resolution +comment",
     "cases_staff.new": "",
-    "cases_staff.categories": "community",
-    "cases_staff.seed_defaults": "community",
-    "cases_staff.edit_category": "community",
-    "cases_staff.units": "community",
-    "cases_staff.edit_unit": "community",
+    "cases_settings.categories": "community",
+    "cases_settings.seed_defaults": "community",
+    "cases_settings.edit_category": "community",
+    "cases_settings.units": "community",
+    "cases_settings.edit_unit": "community",
 }
