@@ -1,9 +1,10 @@
-"""四单办结 in a real browser at 390x844, the whole loop on three phones: a resident files a
-matter with a photo (提单), the community's admin dispatches it from the desk (派单) to the grid
-worker, who accepts it (接单), writes a progress note and marks it 办结 (办单); the resident is
-not satisfied (评单), so it reopens, the admin (not the handler) makes the follow-up visit (回访)
-and dispatches it again; the grid worker resolves it again and the resident is satisfied, so it
-closes. The matter's pages (resident's, handler's, staff's) pass axe in normal and large text
+"""四单办结 in a real browser at 390x844, the whole loop on three phones and a fourth for the
+public: a resident files a matter with a photo (提单), the community's admin dispatches it from
+the desk (派单) to the grid worker, who accepts it (接单), writes a progress note and marks it
+办结 (办单); the resident is not satisfied (评单), so it reopens, the admin (not the handler)
+makes the follow-up visit (回访) and dispatches it again; the grid worker resolves it again and
+the resident is satisfied, so it closes, and anyone sees it, masked, on the community's public
+台账. The matter's pages (resident's, handler's, staff's) pass axe in normal and large text
 and never scroll sideways."""
 
 from __future__ import annotations
@@ -199,6 +200,30 @@ def test_file_dispatch_handle_rate_revisit_and_close(page: Page, new_phone, peop
     expect(steps).to_have_text(["提交事项", "派单", "接单", "办理进展", "办结", "评价",
                                 "重新打开", "回访", "派单", "接单", "办结", "评价"])
     check_both_text_sizes(page)
+
+    # 晒账: anyone, not logged in, finds it on the community's public 台账 with its category,
+    # grid, her surname, the outcome and her rating; never its title, place, photo or her phone.
+    visitor = new_phone()
+    visitor.goto("/cases/public")
+    community = visitor.get_by_test_id("communities").get_by_role("link").filter(
+        has_text="新安路社区")
+    expect(community).to_contain_text("本月公示 1 件")
+    with visitor.expect_navigation():
+        community.click()
+    expect(visitor).to_have_url(f"{live_server}/cases/public/{tree.xinan.code}")
+    row = visitor.get_by_test_id("public-matter")
+    expect(row).to_have_count(1)
+    for shown in ("房屋漏水", "已结案", "新安小区网格", "反映人：王**", "窗台重新打胶修补",
+                  "居民评价：满意（已解决）"):
+        expect(row).to_contain_text(shown)
+    # the month's ratings count, as the page explains: her 不满意 and then her 满意
+    expect(visitor.get_by_test_id("satisfaction")).to_have_text("50%")
+    expect(visitor.get_by_test_id("public-figures")).to_contain_text("满意率 （1/2）")
+    body = visitor.locator("main").inner_text()
+    for private in (TITLE, "3号楼 601", "顶楼卧室", resident.phone, resident.name):
+        assert private not in body
+    expect(visitor.locator("main img")).to_have_count(0)
+    assert_no_horizontal_overflow(visitor)
 
     db.session.rollback()  # the server thread wrote it
     case = db.session.get(Case, case_id)
