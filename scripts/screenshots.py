@@ -132,6 +132,10 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/units"),
     ("admin", "/staff/cases/overdue"),
     ("admin", "/staff/cases/api-keys"),
+    ("admin", "/staff/cases/ledger"),
+    ("admin", "/staff/cases/ledger/print"),
+    ("anon", "/cases/public"),
+    ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
