@@ -113,6 +113,29 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/reception"),
     ("coordinator", "/staff/cases/reception/1"),  # her booking, one tap from a matter
     ("coordinator", "/staff/cases/visits"),  # 陈志强's door visits and open matters
+    ("resident", "/cases/mine"),
+    ("resident", "/cases/new"),  # step one: kind and place
+    ("resident", "/cases/2"),  # 王秀英's roof leak, closed and rated, handled by the 物业
+    ("resident", "/cases/4"),  # her 商办 charging shed, in hand
+    ("resident", "/cases/7"),  # her question, declined with where to go instead
+    ("coordinator", "/cases/6"),  # 陈志强 handling the blocked stairwell: progress, resolve
+    ("coordinator", "/cases/tasks"),
+    ("party", "/cases/14"),  # open to claim (抢单): 李建国 sees the claim form
+    ("unit", "/cases/12"),  # dispatched to 新安物业公司: its contact's accept form
+    ("unit", "/cases/tasks"),
+    ("admin", "/staff/cases/"),
+    ("admin", "/staff/cases/13"),  # new: the dispatch form
+    ("admin", "/staff/cases/8"),  # not satisfied: the 回访 form
+    ("admin", "/staff/cases/9"),  # resolved, not rated yet: the phone rating form
+    ("admin", "/staff/cases/new"),
+    ("admin", "/staff/cases/categories"),
+    ("admin", "/staff/cases/units"),
+    ("admin", "/staff/cases/overdue"),
+    ("admin", "/staff/cases/api-keys"),
+    ("admin", "/staff/cases/ledger"),
+    ("admin", "/staff/cases/ledger/print"),
+    ("anon", "/cases/public"),
+    ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
@@ -122,6 +145,7 @@ LOGINS: dict[str, tuple[str, str]] = {
     "coordinator": ("13900000003", DEMO_PASSWORD),  # 陈志强, 协调员 of 新安路社区
     "clerk": ("13900000004", DEMO_PASSWORD),  # 林美华, 积分超市管理员 of 新安路社区
     "admin": ("13900000005", DEMO_PASSWORD),  # 张丽, 社区管理员 of 新安路社区
+    "unit": ("13900000006", DEMO_PASSWORD),  # 周建军, 新安物业公司's contact for matters
 }
 
 #: paths whose non-200 status is expected

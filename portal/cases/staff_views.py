@@ -221,7 +221,10 @@ def photo(case_id: int, name: str):
     path = photo_path("cases", name) if name.removeprefix("t_") in filed else None
     if path is None:
         abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=600)
+    response = send_file(path, mimetype="image/jpeg", max_age=600)
+    response.cache_control.public = False  # a resident's photo: never in a shared cache
+    response.cache_control.private = True
+    return response
 
 
 # ------------------------------------------------------------------ filing for a resident

@@ -372,6 +372,9 @@ def test_photos_are_served_to_staff_in_scope_only(client, auth, gridworker, resi
     for shown_name in (name, f"t_{name}"):
         shown = client.get(f"/staff/cases/{case.id}/photos/{shown_name}")
         assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+        # a resident's photo, as on the resident's page: never kept in a shared cache
+        cache = shown.headers["Cache-Control"]
+        assert "private" in cache and "public" not in cache, cache
         shown.close()
     assert client.get(f"/staff/cases/{case.id}/photos/other.jpg").status_code == 404
     assert client.get(f"/staff/cases/{case.id}/photos/..%2F..%2Fetc").status_code == 404
