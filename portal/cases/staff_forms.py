@@ -83,8 +83,10 @@ class JointDecisionForm(PageForm):
 
 
 class PhoneRatingForm(PageForm):
-    rating = SelectField(_l("居民的评价"), choices=options(RATING_CHOICES))
-    resolution = SelectField(_l("问题解决了吗"), choices=options(RESOLUTION_CHOICES))
+    #: nothing is chosen until staff choose what the resident said: one tap never records 满意
+    rating = SelectField(_l("居民的评价"), choices=options((("", _l("请选择")),) + RATING_CHOICES))
+    resolution = SelectField(_l("问题解决了吗"),
+                             choices=options((("", _l("请选择")),) + RESOLUTION_CHOICES))
     comment = StringField(_l("居民的原话（可不填）"), validators=[max_length(200)])
 
 

@@ -5,6 +5,7 @@ Shared by the browser tests and scripts/screenshots.py. Never downloads a browse
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
+    "--lang=zh-CN",  # the browser's own controls (file pickers, month names) in Chinese
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",

@@ -309,6 +309,10 @@ def test_a_rating_by_phone(client, auth, admin, gridworker, fresh):
     bad = step(client, case, "phone-rating", rating="great", resolution="solved")
     assert bad.status_code == 200 and "请从列表中选择" in bad.get_data(as_text=True)
     assert db.session.get(Case, case.id).status == "resolved"
+    assert '<option value="">' in html  # the first choice is none: one tap never says 满意
+    unchosen = step(client, case, "phone-rating", rating="", resolution="")
+    assert "请选择满意、基本满意或不满意" in unchosen.get_data(as_text=True)
+    assert db.session.get(Case, case.id).status == "resolved"
     html = step(client, case, "phone-rating", rating="basic", resolution="partly",
                 comment="基本不漏了").get_data(as_text=True)
     assert "电话评价已录入" in html and "工作人员录入的电话评价" in html
