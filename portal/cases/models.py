@@ -4,13 +4,13 @@ TRANSITIONS, as a guarded UPDATE (services/steps.take)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.states import Step, sql_list, step
 from portal.types import UTCDateTime, utcnow
 
 #: 即办 (same working day) | 限时办 (N working days) | 商办 (several parties: a joint meeting)
@@ -41,43 +41,28 @@ RESOLUTIONS = ("solved", "partly", "unsolved")
 RESIDENT, HANDLER, STAFF, MEMBER = "resident", "handler", "staff", "member"
 
 
-@dataclass(frozen=True)
-class Step:
-    frm: frozenset[str]
-    to: str | None
-    by: frozenset[str]
-
-
-def _step(frm, to, by) -> Step:
-    return Step(frozenset(frm), to, frozenset(by))
-
-
 #: The loop, written once. `by` names who may take the step; services check the same people
 #: again (access.check_*), and a matter's page offers exactly allowed_actions().
 TRANSITIONS: dict[str, Step] = {
-    "dispatch": _step({NEW, POOL}, DISPATCHED, {STAFF}),
-    "pool": _step({NEW}, POOL, {STAFF}),
-    "claim": _step({POOL}, ACCEPTED, {MEMBER, HANDLER}),
-    "accept": _step({DISPATCHED}, ACCEPTED, {HANDLER}),
-    "hand_back": _step({DISPATCHED, ACCEPTED}, NEW, {HANDLER}),
-    "transfer": _step({DISPATCHED, ACCEPTED}, DISPATCHED, {HANDLER, STAFF}),
-    "progress": _step({ACCEPTED}, None, {HANDLER}),
-    "extend": _step({ACCEPTED}, None, {HANDLER}),
-    "resolve": _step({ACCEPTED}, RESOLVED, {HANDLER}),
-    "joint_decision": _step({NEW, DISPATCHED, ACCEPTED}, None, {STAFF}),
-    "rate": _step({RESOLVED}, CLOSED, {RESIDENT}),
-    "rate_by_phone": _step({RESOLVED}, CLOSED, {STAFF}),
+    "dispatch": step({NEW, POOL}, DISPATCHED, {STAFF}),
+    "pool": step({NEW}, POOL, {STAFF}),
+    "claim": step({POOL}, ACCEPTED, {MEMBER, HANDLER}),
+    "accept": step({DISPATCHED}, ACCEPTED, {HANDLER}),
+    "hand_back": step({DISPATCHED, ACCEPTED}, NEW, {HANDLER}),
+    "transfer": step({DISPATCHED, ACCEPTED}, DISPATCHED, {HANDLER, STAFF}),
+    "progress": step({ACCEPTED}, None, {HANDLER}),
+    "extend": step({ACCEPTED}, None, {HANDLER}),
+    "resolve": step({ACCEPTED}, RESOLVED, {HANDLER}),
+    "joint_decision": step({NEW, DISPATCHED, ACCEPTED}, None, {STAFF}),
+    "rate": step({RESOLVED}, CLOSED, {RESIDENT}),
+    "rate_by_phone": step({RESOLVED}, CLOSED, {STAFF}),
     # 不满意: the rating steps lead here instead of CLOSED
-    "reopen": _step({RESOLVED}, REVISIT, ()),
-    "revisit": _step({REVISIT}, NEW, {STAFF}),
-    "close_unrated": _step({RESOLVED}, CLOSED, ()),
-    "decline": _step({NEW, POOL}, DECLINED, {STAFF}),
-    "withdraw": _step({NEW, POOL, DISPATCHED}, WITHDRAWN, {RESIDENT}),
+    "reopen": step({RESOLVED}, REVISIT, ()),
+    "revisit": step({REVISIT}, NEW, {STAFF}),
+    "close_unrated": step({RESOLVED}, CLOSED, ()),
+    "decline": step({NEW, POOL}, DECLINED, {STAFF}),
+    "withdraw": step({NEW, POOL, DISPATCHED}, WITHDRAWN, {RESIDENT}),
 }
-
-
-def _sql_list(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 class CaseCategory(db.Model):
@@ -87,7 +72,7 @@ class CaseCategory(db.Model):
     __tablename__ = "case_categories"
     __table_args__ = (
         UniqueConstraint("community_id", "name", name="case_category_name"),
-        CheckConstraint(f"track IN ({_sql_list(TRACKS)})", name="track"),
+        CheckConstraint(f"track IN ({sql_list(TRACKS)})", name="track"),
         CheckConstraint("days >= 0 AND days <= 60", name="days"),
     )
 
@@ -127,13 +112,13 @@ class CaseUnit(db.Model):
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_sql_list(STATUSES)})", name="status"),
-        CheckConstraint(f"track IN ({_sql_list(TRACKS)})", name="track"),
-        CheckConstraint(f"source IN ({_sql_list(SOURCES)})", name="source"),
-        CheckConstraint(f"rating IS NULL OR rating IN ({_sql_list(RATINGS)})", name="rating"),
-        CheckConstraint(f"resolution IS NULL OR resolution IN ({_sql_list(RESOLUTIONS)})",
+        CheckConstraint(f"status IN ({sql_list(STATUSES)})", name="status"),
+        CheckConstraint(f"track IN ({sql_list(TRACKS)})", name="track"),
+        CheckConstraint(f"source IN ({sql_list(SOURCES)})", name="source"),
+        CheckConstraint(f"rating IS NULL OR rating IN ({sql_list(RATINGS)})", name="rating"),
+        CheckConstraint(f"resolution IS NULL OR resolution IN ({sql_list(RESOLUTIONS)})",
                         name="resolution"),
-        CheckConstraint(f"handler_id IS NOT NULL OR status NOT IN ({_sql_list(HANDLED)})",
+        CheckConstraint(f"handler_id IS NOT NULL OR status NOT IN ({sql_list(HANDLED)})",
                         name="handled_has_handler"),
         CheckConstraint("metoo_count >= 0", name="metoo_not_negative"),
     )

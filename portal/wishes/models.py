@@ -3,13 +3,13 @@ fulfilled, then confirmed and rated by the resident. Every step is kept as a Wis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.states import Step, sql_list, step
 from portal.types import UTCDateTime, utcnow
 from portal.wishes import access
 from portal.wishes.access import CLAIMER, MEMBER, POSTER, STAFF
@@ -23,58 +23,40 @@ DONE = (FULFILLED, CONFIRMED)
 KINDS = ("item", "service")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a wish's life: the statuses it starts from, the status it leads to (None:
-    the status stays), and the viewers (access.role) who may take it."""
-
-    frm: frozenset[str]
-    to: str | None
-    by: frozenset[str]
-
-
-def _step(frm, to, by) -> Step:
-    return Step(frozenset(frm), to, frozenset(by))
-
-
 #: The wish's state machine, written once. Services move a wish only along these steps
 #: (services/steps.take: a guarded UPDATE from `frm` to `to`), and a wish's page offers a
 #: viewer exactly allowed_actions(). `by` names roles by precedence (access.role), so a staff
 #: member who claimed the wish is its claimer and cannot confirm it; services check the same
 #: people again (access.check_*), with the rank rule for staff acting for the poster.
 TRANSITIONS: dict[str, Step] = {
-    "edit": _step({PENDING}, PENDING, {POSTER, STAFF}),
-    "resubmit": _step({REJECTED}, PENDING, {POSTER, STAFF}),
-    "approve": _step({PENDING}, PUBLISHED, {STAFF}),
-    "reject": _step({PENDING}, REJECTED, {STAFF}),
-    "withdraw": _step({PENDING, REJECTED, PUBLISHED, CLAIMED}, WITHDRAWN, {POSTER, STAFF}),
+    "edit": step({PENDING}, PENDING, {POSTER, STAFF}),
+    "resubmit": step({REJECTED}, PENDING, {POSTER, STAFF}),
+    "approve": step({PENDING}, PUBLISHED, {STAFF}),
+    "reject": step({PENDING}, REJECTED, {STAFF}),
+    "withdraw": step({PENDING, REJECTED, PUBLISHED, CLAIMED}, WITHDRAWN, {POSTER, STAFF}),
     # the poster may change consent at any time (set_consent takes any status); the page
     # offers it once the edit form, which carries the same boxes, is closed
-    "consent": _step({PUBLISHED, CLAIMED, FULFILLED, CONFIRMED}, None, {POSTER, STAFF}),
-    "claim": _step({PUBLISHED}, CLAIMED, {MEMBER}),
-    "progress": _step({CLAIMED}, CLAIMED, {CLAIMER}),
-    "release": _step({CLAIMED}, PUBLISHED, {CLAIMER}),
+    "consent": step({PUBLISHED, CLAIMED, FULFILLED, CONFIRMED}, None, {POSTER, STAFF}),
+    "claim": step({PUBLISHED}, CLAIMED, {MEMBER}),
+    "progress": step({CLAIMED}, CLAIMED, {CLAIMER}),
+    "release": step({CLAIMED}, PUBLISHED, {CLAIMER}),
     # the cron (stale.release_stale, after WISH_STALE_CLAIM_DAYS without progress): no viewer
-    "auto_release": _step({CLAIMED}, PUBLISHED, ()),
-    "fulfil": _step({CLAIMED}, FULFILLED, {CLAIMER}),
-    "confirm": _step({FULFILLED}, CONFIRMED, {POSTER, STAFF}),
-    "send_back": _step({FULFILLED}, CLAIMED, {POSTER, STAFF}),
+    "auto_release": step({CLAIMED}, PUBLISHED, ()),
+    "fulfil": step({CLAIMED}, FULFILLED, {CLAIMER}),
+    "confirm": step({FULFILLED}, CONFIRMED, {POSTER, STAFF}),
+    "send_back": step({FULFILLED}, CLAIMED, {POSTER, STAFF}),
 }
-
-
-def _sql_list(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 class Wish(db.Model):
     __tablename__ = "wishes"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_sql_list(STATUSES)})", name="status"),
-        CheckConstraint(f"kind IN ({_sql_list(KINDS)})", name="kind"),
+        CheckConstraint(f"status IN ({sql_list(STATUSES)})", name="status"),
+        CheckConstraint(f"kind IN ({sql_list(KINDS)})", name="kind"),
         CheckConstraint("value_yuan >= 0", name="value_not_negative"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
         # a claimed, fulfilled or confirmed wish always has its one claimer
-        CheckConstraint(f"claimer_id IS NOT NULL OR status NOT IN ({_sql_list(WITH_CLAIMER)})",
+        CheckConstraint(f"claimer_id IS NOT NULL OR status NOT IN ({sql_list(WITH_CLAIMER)})",
                         name="claimed_has_claimer"),
     )
 
