@@ -36,8 +36,9 @@ def _log_in(client, user, at: str) -> None:
 
 
 def _decoded(png: bytes) -> str:
-    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    return found.text
+    # one code per image; the decoder may report the same symbol twice, so compare texts
+    (text,) = {found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))}
+    return text
 
 
 def _links(client, shift, at: str) -> dict[str, str]:

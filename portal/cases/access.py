@@ -32,6 +32,7 @@ from portal.cases.models import (
 )
 from portal.errors import DomainError, NotAllowed
 from portal.extensions import db
+from portal.teams.models import Team
 from portal.zones.models import Zone
 
 
@@ -78,10 +79,19 @@ def roles(viewer, case: Case) -> frozenset[str]:
 
 def may_claim(viewer, case: Case) -> bool:
     """Whoever may claim the matter while it is in the pool (抢单): a verified party member of
-    its community or a coordinator over its zone, never the resident it is for."""
+    its community, a coordinator over its zone, or the leader of one of the community's
+    volunteer teams; never the resident it is for."""
     return viewer.id != case.resident_id and (
         policy.can(viewer, "cases.view", case.zone)
-        or (_is_verified_member(viewer) and in_community(viewer, case)))
+        or (_is_verified_member(viewer) and in_community(viewer, case))
+        or leads_a_team_in(viewer, case))
+
+
+def leads_a_team_in(viewer, case: Case) -> bool:
+    return db.session.scalar(
+        select(Team.id).join(Zone, Zone.id == Team.zone_id)
+        .where(Team.leader_id == viewer.id, Team.is_active.is_(True),
+               Zone.path.startswith(case.community.path, autoescape=True)).limit(1)) is not None
 
 
 def allowed_actions(viewer, case: Case) -> set[str]:
@@ -121,7 +131,8 @@ def sees_contact(viewer, case: Case) -> bool:
 
 def handler_query(case: Case):
     """Who may be sent the matter (派单): coordinators and admins whose scope covers its zone,
-    the contacts of the community's units, and its verified party members; never the resident
+    the contacts of the community's units, the leaders of its volunteer teams (a team takes it
+    through its leader), and its verified party members; never the resident
     it is for (no one handles, and so closes, their own matter)."""
     ancestors = [int(i) for i in case.zone.path.strip("/").split("/")]
     staff = select(RoleGrant.user_id).where(
@@ -129,11 +140,14 @@ def handler_query(case: Case):
             (RoleGrant.role.in_(("coordinator", "admin"))) & RoleGrant.zone_id.in_(ancestors)))
     units = select(CaseUnit.contact_id).where(CaseUnit.community_id == case.community_id,
                                                CaseUnit.is_active.is_(True))
+    teams = (select(Team.leader_id).join(Zone, Zone.id == Team.zone_id)
+             .where(Team.is_active.is_(True), Team.leader_id.is_not(None),
+                    Zone.path.startswith(case.community.path, autoescape=True)))
     members = (select(PartyMembership.user_id).join(User, User.id == PartyMembership.user_id)
                .join(Zone, Zone.id == User.home_zone_id)
                .where(PartyMembership.status == "verified",
                       Zone.path.startswith(case.community.path, autoescape=True)))
-    return (select(User).where(User.id.in_(staff.union(units, members)),
+    return (select(User).where(User.id.in_(staff.union(units, teams, members)),
                                User.is_active_account.is_(True), User.id != case.resident_id)
             .order_by(User.name, User.id))
 

@@ -51,6 +51,9 @@ class CaseForm(PageForm):
                         description=_l("例如：3号楼东侧路口、菜市场北门。"))
     photos = photos_field(_l("照片（可不传）"))
     public = BooleanField(_l("可以在社区晒账公示（隐去姓名）"))
+    #: an optional map point, filled by the page's 使用我的位置 button (JavaScript only)
+    lat = HiddenField()
+    lng = HiddenField()
 
 
 class WithdrawForm(PageForm):

@@ -121,6 +121,7 @@ class Case(db.Model):
         CheckConstraint(f"handler_id IS NOT NULL OR status NOT IN ({sql_list(HANDLED)})",
                         name="handled_has_handler"),
         CheckConstraint("metoo_count >= 0", name="metoo_not_negative"),
+        CheckConstraint("(geo_lat IS NULL) = (geo_lng IS NULL)", name="geo_both_or_neither"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +133,9 @@ class Case(db.Model):
     details: Mapped[str] = mapped_column(Text, default="")
     #: the place in words (门牌, 路口); the resident's address stays private
     place: Mapped[str] = mapped_column(String(80), default="")
+    #: an optional map point (WGS-84) the resident's phone gave; never shown to the public
+    geo_lat: Mapped[float | None]
+    geo_lng: Mapped[float | None]
     #: photos under UPLOAD_FOLDER/cases, filed with the matter
     photos: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(10), default="online")

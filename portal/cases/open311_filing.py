@@ -1,6 +1,6 @@
 """POST /open311/v2/requests.json: a key's holder files a matter for the registered resident
 with the phone the client sends (source api). The API never makes accounts: an unknown phone
-is refused. lat/long are checked and not stored (a matter has no map point yet)."""
+is refused. lat/long become the matter's map point (staff see it; the public never does)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,7 @@ def _field(form, name: str, limit: int) -> str:
 
 
 def _coordinate(form) -> tuple[float, float] | None:
-    """lat and long, both or neither, WGS-84 and within range. Accepted and checked, not
-    stored: a matter has no map point yet; its place is the zone and address_string."""
+    """lat and long, both or neither, WGS-84 and within range: the matter's map point."""
     raw_lat, raw_long = (form.get("lat") or "").strip(), (form.get("long") or "").strip()
     if not raw_lat and not raw_long:
         return None
@@ -120,7 +119,7 @@ def file_request(key: CaseApiKey, form, now: datetime | None = None) -> dict:
     case = services.file_case(
         key.holder, resident, category=category, zone=zone or resident.home_zone, title=title,
         details=description, place=place, public=form.get("public", "").lower() in _TRUE,
-        source="api", now=now)
+        source="api", point=point, now=now)
     mark_used(key, now)
     audit.record(key.holder, "case.api_file", case,
                  f"经 Open311 接口密钥 {key.prefix}…（{key.label}）提交事项 {case.number}",

@@ -84,7 +84,8 @@ def new():
                 case = services.file_case(
                     current_user, current_user, category=category, zone=zone,
                     title=form.title.data, details=form.details.data or "",
-                    place=form.place.data or "", public=form.public.data, photos=photos)
+                    place=form.place.data or "", public=form.public.data, photos=photos,
+                    point=(form.lat.data or None, form.lng.data or None))
                 done.answer = detail_url(case)
             if done:
                 flash(_("事项已提交，编号 %(number)s。社区会尽快安排办理，进展会发到“消息”里。",

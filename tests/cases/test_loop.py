@@ -9,6 +9,7 @@ from portal.cases import access, services
 from portal.cases.models import Case, CaseEvent
 from portal.errors import NotAllowed
 from portal.extensions import db
+from portal.teams import services as teams
 from tests.cases.conftest import TUESDAY
 from tests.helpers import code_of, messages
 
@@ -276,3 +277,25 @@ def test_privacy_of_contact(file, admin, gridworker, make_user):
     assert access.sees_contact(admin, case) and access.sees_contact(gridworker, case)
     assert not access.sees_contact(neighbour, case)
     assert not access.may_view(neighbour, case)
+
+
+def test_a_map_point_is_kept_when_given_and_checked(file):
+    case = file(point=("30.274085", "120.155070"))
+    assert (case.geo_lat, case.geo_lng) == (30.274085, 120.15507)
+    assert file(title="2号楼漏水").geo_lat is None
+    for bad in (("91", "120"), ("nan", "120"), ("30", ""), ("x", "y"), ("1e400", "0")):
+        assert refused(file, point=bad) == "bad_point"
+
+
+def test_a_volunteer_teams_leader_takes_matters(file, admin, make_user, tree):
+    leader = make_user(name="七色花队长")
+    team = teams.create_team(admin, name="七色花志愿服务队", zone=tree.xinan_grid)
+    team.leader_id = leader.id
+    db.session.commit()
+    case = file()
+    services.dispatch(admin, case, leader)
+    assert case.handler_id == leader.id
+    pooled = file("助老助残", title="帮独居老人换灯泡")
+    assert access.may_claim(leader, pooled)
+    services.claim(leader, pooled)
+    assert pooled.handler_id == leader.id

@@ -434,3 +434,31 @@ def test_the_same_progress_note_twice_is_written_once(client, auth, file, admin,
     assert "这张表单已经提交过了" in page
     assert db.session.scalar(select(func.count(CaseEvent.id)).where(
         CaseEvent.kind == "progress")) == 1
+
+
+def test_a_map_point_from_the_phone_reaches_the_handler_not_the_public(
+        client, auth, resident, categories, tree, admin, make_user):
+    auth.login(resident)
+    page = _page(client.get("/cases/new", query_string={
+        "category": categories["房屋漏水"].id, "zone": tree.xinan_building.id, "step": "2"}))
+    assert "data-locate" in page and "locate.js" in page  # the button shows with JavaScript
+    client.post("/cases/new", data={**once(), **_filing(categories, tree),
+                                    "lat": "30.274085", "lng": "120.155070"})
+    case = db.session.scalar(select(Case))
+    assert (case.geo_lat, case.geo_lng) == (30.274085, 120.15507)
+    assert "geo:30.274085,120.155070" in _page(client.get(f"/cases/{case.id}"))
+    auth.logout()
+    auth.login(admin)
+    assert "geo:30.274085,120.155070" in _page(client.get(f"/staff/cases/{case.id}"))
+    auth.logout()
+    auth.login(make_user())
+    neighbour = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "geo:" not in neighbour
+
+
+def test_a_forged_map_point_changes_nothing(client, auth, resident, categories, tree):
+    auth.login(resident)
+    response = client.post("/cases/new", data={**once(), **_filing(categories, tree),
+                                               "lat": "999", "lng": "1"})
+    assert response.status_code == 200 and "地图位置无效" in _page(response)
+    assert _cases() == 0

@@ -56,6 +56,19 @@ def _check_text(title: str, details: str, place: str) -> tuple[str, str, str]:
     return title, details, place
 
 
+def check_point(point) -> tuple[float | None, float | None]:
+    """An optional map point: a (lat, lng) pair of finite numbers on the globe, or nothing."""
+    if point is None or point == (None, None):
+        return None, None
+    try:
+        lat, lng = (float(value) for value in point)
+    except (TypeError, ValueError):
+        lat = lng = float("nan")
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # NaN fails both
+        raise DomainError("bad_point", _l("地图位置无效，请重新获取位置，或不填。"), 400)
+    return round(lat, 6), round(lng, 6)
+
+
 def _check_place(resident: User, zone: Zone | None, category: CaseCategory | None) -> Zone:
     home = community_of(resident.home_zone) if resident.home_zone else None
     if home is None:
@@ -70,9 +83,11 @@ def _check_place(resident: User, zone: Zone | None, category: CaseCategory | Non
 def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zone | None,
               title: str, details: str = "", place: str = "", public: bool = False,
               source: str = "online", photos=(), visit: DoorVisit | None = None,
-              booking: ReceptionBooking | None = None, now: datetime | None = None) -> Case:
+              booking: ReceptionBooking | None = None, point: tuple | None = None,
+              now: datetime | None = None) -> Case:
     """A matter in the loop; `visit` or `booking` names the door visit or reception it was
-    raised at (filed by that visit's worker, for that booking's resident)."""
+    raised at (filed by that visit's worker, for that booking's resident); `point` is an
+    optional map point (lat, lng) from the phone."""
     now = now or utcnow()
     if actor.id != resident.id:
         policy.check_action_on(actor, "file_case_for", resident)
@@ -86,6 +101,7 @@ def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zon
     if len(photos) > MAX_PHOTOS:
         raise DomainError("too_many_photos", _l("最多上传 6 张照片。"), 400)
     title, details, place = _check_text(title, details, place)
+    lat, lng = check_point(point)
     community = _check_place(resident, zone, category)
     days = 0 if category.track == INSTANT else category.days
     case = Case(community_id=community.id, zone_id=zone.id, category_id=category.id,
@@ -93,7 +109,7 @@ def file_case(actor, resident: User, *, category: CaseCategory | None, zone: Zon
                 resident_id=resident.id, filed_by_id=actor.id, public=bool(public),
                 track=category.track, status=POOL if category.claimable else "new",
                 due_dt=due_after(now, days), unit_id=category.unit_id, created_dt=now,
-                visit_id=visit.id if visit else None,
+                geo_lat=lat, geo_lng=lng, visit_id=visit.id if visit else None,
                 booking_id=booking.id if booking else None)
     db.session.add(case)
     db.session.flush()
