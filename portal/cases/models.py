@@ -4,7 +4,7 @@ TRANSITIONS, as a guarded UPDATE (services/steps.take)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +39,10 @@ RESOLUTIONS = ("solved", "partly", "unsolved")
 
 #: who a viewer is to a matter (access.role); TRANSITIONS names who may take each step
 RESIDENT, HANDLER, STAFF, MEMBER = "resident", "handler", "staff", "member"
+#: how long after closing unrated a matter can still be rated (and reopened by 不满意)
+LATE_RATING_DAYS = 30
+#: the steps that rate a matter: only while it awaits a rating
+RATING_STEPS = ("rate", "rate_by_phone")
 
 
 #: The loop, written once. `by` names who may take the step; services check the same people
@@ -54,10 +58,12 @@ TRANSITIONS: dict[str, Step] = {
     "extend": step({ACCEPTED}, None, {HANDLER}),
     "resolve": step({ACCEPTED}, RESOLVED, {HANDLER}),
     "joint_decision": step({NEW, DISPATCHED, ACCEPTED}, None, {STAFF}),
-    "rate": step({RESOLVED}, CLOSED, {RESIDENT}),
-    "rate_by_phone": step({RESOLVED}, CLOSED, {STAFF}),
+    # a matter closed unrated may still be rated for LATE_RATING_DAYS (awaits_rating): a
+    # 不满意 then reopens it, as FixMyStreet's users ask (#897)
+    "rate": step({RESOLVED, CLOSED}, CLOSED, {RESIDENT}),
+    "rate_by_phone": step({RESOLVED, CLOSED}, CLOSED, {STAFF}),
     # 不满意: the rating steps lead here instead of CLOSED
-    "reopen": step({RESOLVED}, REVISIT, ()),
+    "reopen": step({RESOLVED, CLOSED}, REVISIT, ()),
     "revisit": step({REVISIT}, NEW, {STAFF}),
     "close_unrated": step({RESOLVED}, CLOSED, ()),
     "decline": step({NEW, POOL}, DECLINED, {STAFF}),
@@ -198,7 +204,17 @@ class Case(db.Model):
         return self.status in OPEN
 
     def allows(self, action: str) -> bool:
+        """May the matter take this step now (whoever asks)? Rating only while it awaits one."""
+        if action in RATING_STEPS and not self.awaits_rating(utcnow()):
+            return False
         return self.status in TRANSITIONS[action].frm
+
+    def awaits_rating(self, now: datetime) -> bool:
+        """Resolved and not yet rated, or closed unrated less than LATE_RATING_DAYS ago."""
+        if self.status == RESOLVED:
+            return True
+        return (self.status == CLOSED and self.rating is None and self.closed_dt is not None
+                and self.closed_dt > now - timedelta(days=LATE_RATING_DAYS))
 
 
 class CaseEvent(db.Model):

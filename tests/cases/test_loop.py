@@ -10,6 +10,7 @@ from portal.cases.models import Case, CaseEvent
 from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.teams import services as teams
+from portal.types import utcnow
 from tests.cases.conftest import TUESDAY
 from tests.helpers import code_of, messages
 
@@ -299,3 +300,44 @@ def test_a_volunteer_teams_leader_takes_matters(file, admin, make_user, tree):
     assert access.may_claim(leader, pooled)
     services.claim(leader, pooled)
     assert pooled.handler_id == leader.id
+
+
+def test_a_matter_closed_unrated_can_still_be_rated_and_reopened(file, admin, gridworker,
+                                                                 resident):
+    """FixMyStreet #897: the resident comes back after the 7 days and says it is not fixed."""
+    case = file()
+    services.dispatch(admin, case, gridworker)
+    services.accept(gridworker, case)
+    services.resolve(gridworker, case, "已修好", now=TUESDAY)
+    db.session.commit()
+    assert services.close_unrated(TUESDAY + timedelta(days=8)) == 1
+    db.session.commit()
+    assert case.status == "closed" and "rate" in access.allowed_actions(resident, case)
+    services.rate(resident, case, rating="unsatisfied", resolution="unsolved",
+                  comment="下雨又漏了")
+    assert case.status == "revisit" and case.closed_dt is None
+    assert "结案后评价" in case.events[-2].note
+    services.revisit(admin, case, "上门看过，需重新修补。")
+    services.dispatch(admin, case, gridworker)
+    services.accept(gridworker, case)
+    services.resolve(gridworker, case, "重新修补")
+    services.rate(resident, case, rating="satisfied", resolution="solved")
+    db.session.commit()
+    assert case.status == "closed" and case.rating == "satisfied"
+    assert "rate" not in access.allowed_actions(resident, case)
+    assert refused(services.rate, resident, case, rating="unsatisfied",
+                   resolution="unsolved") == "wrong_status"
+
+
+def test_the_late_rating_window_closes(file, admin, gridworker, resident):
+    long_ago = utcnow() - timedelta(days=60)
+    case = file(now=long_ago)
+    services.dispatch(admin, case, gridworker)
+    services.accept(gridworker, case)
+    services.resolve(gridworker, case, "已修好", now=long_ago)
+    db.session.commit()
+    assert services.close_unrated(utcnow() - timedelta(days=31)) == 1
+    db.session.commit()
+    assert case.status == "closed" and "rate" not in access.allowed_actions(resident, case)
+    assert refused(services.rate, resident, case, rating="satisfied",
+                   resolution="solved") == "wrong_status"

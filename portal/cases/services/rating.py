@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal import policy
 from portal.cases.access import check_step
 from portal.cases.models import (
+    CLOSED,
     INSTANT,
     RATINGS,
     RESOLUTIONS,
@@ -53,16 +54,18 @@ def rate(actor, case: Case, *, rating: str, resolution: str, comment: str = "",
         raise DomainError("bad_comment", _l("评价最多 200 字。"), 400)
     values = dict(rating=rating, resolution=resolution, rating_comment=comment,
                   rated_by_id=actor.id if by_phone else None)
+    late = case.status == CLOSED  # closed unrated, rated since (awaits_rating)
     reopen = rating == UNSATISFIED
     if reopen:
         values["reopen_count"] = Case.reopen_count + 1
-    else:
+        values["closed_dt"] = None
+    elif not late:
         values["closed_dt"] = now
-    if not take(case, action, to=REVISIT if reopen else None, **values):
+    if not take(case, action, Case.rating.is_(None), to=REVISIT if reopen else None, **values):
         raise DomainError("wrong_status", _l("这件事项已经评价过了。"))
     words = f"{RATING_LABELS[rating]}（{RESOLUTION_LABELS[resolution]}）"
-    note = (f"{actor.name} 录入居民电话评价：" if by_phone else "") + words + (
-        f"：{comment}" if comment else "")
+    note = ("录入居民电话评价：" if by_phone else "") + ("结案后评价：" if late else "") + \
+        words + (f"：{comment}" if comment else "")
     event(case, actor, "rated", note, at=now)
     if reopen:
         event(case, None, "reopened", "居民不满意，事项重新打开，等待另一位工作人员回访", at=now)
@@ -85,7 +88,8 @@ def revisit(actor, case: Case, note: str, now: datetime | None = None) -> Case:
     days = 0 if case.track == INSTANT else case.category.days
     if not take(case, "revisit", handler_id=None, unit_id=None, due_dt=due_after(now, days),
                 reminded_dt=None, overdue_dt=None, escalated_dt=None, resolved_dt=None,
-                extended=False):
+                extended=False, rating=None, resolution=None, rating_comment="",
+                rated_by_id=None):
         raise DomainError("wrong_status", _l("这件事项已经回访过了。"))
     event(case, actor, "revisited", note, at=now)
     tell_resident(case, "case.revisited", f"工作人员已回访：{case.title}", note)
