@@ -8,6 +8,7 @@ from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
+from portal.council.models import Body, BodyMember
 from portal.inbox.models import Message
 from portal.members.models import MemberCard
 from portal.once import FormSubmission
@@ -34,6 +35,7 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
+    "Body", "BodyMember",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

@@ -52,6 +52,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.file_for": frozenset({"coordinator", "admin"}),
     "cases.dispatch": frozenset({"admin"}),
     "cases.categories": frozenset({"admin"}),
+    # 微议事: a community's admin keeps its bodies and their representatives
+    "council.bodies": frozenset({"admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree: only lower ones, since an admin never

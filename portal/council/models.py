@@ -1,0 +1,66 @@
+"""微议事's bodies: each community keeps its own (居民代表会议, 居民议事会, 党群联席会, or others
+its admin adds), each with its rules (council/rules.py) and its members, each member for a
+grid or building and a term."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.council.rules import PASS_RULES, QUORUM_RULES
+from portal.extensions import db
+from portal.states import sql_list
+from portal.types import UTCDateTime, utcnow
+
+
+class Body(db.Model):
+    __tablename__ = "council_bodies"
+    __table_args__ = (
+        UniqueConstraint("community_id", "name", name="council_body_name"),
+        CheckConstraint(f"quorum_rule IN ({sql_list(QUORUM_RULES)})", name="quorum_rule"),
+        CheckConstraint(f"pass_rule IN ({sql_list(PASS_RULES)})", name="pass_rule"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), index=True)
+    name: Mapped[str] = mapped_column(String(30))
+    quorum_rule: Mapped[str] = mapped_column(String(12), default="majority")
+    pass_rule: Mapped[str] = mapped_column(String(12), default="two_thirds")
+    #: a roll-call vote: the published outcome names how each member voted
+    roll_call: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    community = relationship("Zone")
+    members: Mapped[list[BodyMember]] = relationship(back_populates="body",
+                                                     order_by="BodyMember.id")
+
+
+class BodyMember(db.Model):
+    """A representative (居民代表) on a body, for a grid or building, for a term. One row per
+    person per body; a new term updates it."""
+
+    __tablename__ = "council_members"
+    __table_args__ = (
+        UniqueConstraint("body_id", "user_id", name="council_body_user"),
+        CheckConstraint("term_end IS NULL OR term_end >= term_start", name="term"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("council_bodies.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the grid or building they represent
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    body: Mapped[Body] = relationship(back_populates="members")
+    user = relationship("User", foreign_keys=[user_id])
+    zone = relationship("Zone")
+
+    def serves_on(self, day: date) -> bool:
+        return self.term_start <= day and (self.term_end is None or day <= self.term_end)
