@@ -9,6 +9,7 @@ from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSl
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.council.models import Body, BodyMember
+from portal.council.topic_models import Topic, TopicBacker
 from portal.inbox.models import Message
 from portal.members.models import MemberCard
 from portal.once import FormSubmission
@@ -35,7 +36,7 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
-    "Body", "BodyMember",
+    "Body", "BodyMember", "Topic", "TopicBacker",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

@@ -54,6 +54,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.categories": frozenset({"admin"}),
     # 微议事: a community's admin keeps its bodies and their representatives
     "council.bodies": frozenset({"admin"}),
+    # the community's party branch reviews topics (定议题); its secretary holds the admin role
+    "council.review": frozenset({"admin"}),
+    # staff raise a topic directly
+    "council.raise": frozenset({"coordinator", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree: only lower ones, since an admin never
