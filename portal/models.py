@@ -8,6 +8,13 @@ from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
+from portal.council.meeting_models import (
+    AgendaItem,
+    Meeting,
+    MeetingAttendance,
+    Vote,
+    VoteLog,
+)
 from portal.council.models import Body, BodyMember
 from portal.council.topic_models import Topic, TopicBacker
 from portal.inbox.models import Message
@@ -36,7 +43,8 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
-    "Body", "BodyMember", "Topic", "TopicBacker",
+    "Body", "BodyMember", "Topic", "TopicBacker", "AgendaItem", "MeetingAttendance", "Meeting",
+    "Vote", "VoteLog",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",
