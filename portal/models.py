@@ -8,6 +8,13 @@ from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
+from portal.conventions.models import (
+    Convention,
+    ConventionVersion,
+    Household,
+    HouseholdMember,
+    Signature,
+)
 from portal.council.meeting_models import (
     AgendaItem,
     Meeting,
@@ -44,7 +51,8 @@ from portal.zones.models import Zone
 
 __all__ = [
     "Body", "BodyMember", "Topic", "TopicBacker", "AgendaItem", "MeetingAttendance", "Meeting",
-    "Vote", "VoteLog",
+    "Vote", "VoteLog", "Convention", "ConventionVersion", "Household", "HouseholdMember",
+    "Signature",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

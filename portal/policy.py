@@ -58,6 +58,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "council.review": frozenset({"admin"}),
     # staff raise a topic directly
     "council.raise": frozenset({"coordinator", "admin"}),
+    # 微公约: the admin keeps conventions; staff record paper signatures
+    "conventions.manage": frozenset({"admin"}),
+    "conventions.record": frozenset({"coordinator", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree: only lower ones, since an admin never
