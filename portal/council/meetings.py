@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, policy
+from portal.codes import CodeError, check_step, signer, step_of, unsign
 from portal.council import services as bodies
 from portal.council.meeting_models import (
     CHOICES,
@@ -33,6 +34,7 @@ from portal.council.topic_models import ACCEPTED, Topic
 from portal.errors import DomainError, NotAllowed
 from portal.extensions import db
 from portal.inbox.services import notify
+from portal.members.codes import find_member
 from portal.types import utcnow
 
 
@@ -95,6 +97,45 @@ def attend(recorder, meeting: Meeting, member: BodyMember, *, method: str = "sca
         audit.record(recorder, "council.proxy", meeting,
                      f"{member.user.name} 委托出席：{note}", meeting.body.community)
     return True
+
+
+#: a meeting's rotating code changes as a shift's does, with one step of clock skew allowed
+MEETING_STEP_SECONDS = 30
+
+
+def meeting_token(meeting: Meeting, now: datetime) -> str:
+    """The code on the clerk's screen at the door: rotating, signed, naming only the meeting."""
+    return signer("assembly").sign(
+        f"a.{meeting.id}.{step_of(now, MEETING_STEP_SECONDS)}").decode()
+
+
+def scan_in(user, token: str, now: datetime | None = None) -> tuple[Meeting, bool]:
+    """A member scans the meeting's code with their phone: counted present once. Forged,
+    expired or replayed-from-elsewhere codes raise CodeError (the view logs it)."""
+    now = now or utcnow()
+    first, second = unsign(token, "assembly")
+    if not first.isdigit() or not second.isdigit():
+        raise CodeError("invalid_code")
+    check_step(int(second), now, MEETING_STEP_SECONDS)
+    meeting = db.session.get(Meeting, int(first))
+    if meeting is None:
+        raise CodeError("invalid_code")
+    member = _member(meeting, user)
+    if member is None:
+        raise DomainError("not_member", _l("您不是这次会议的成员，不用签到。"), 403)
+    return meeting, attend(user, meeting, member)
+
+
+def clerk_scan(clerk, meeting: Meeting, token: str, now: datetime | None = None) \
+        -> tuple[BodyMember, bool]:
+    """The clerk scans a member's own code (the member code from check-in)."""
+    now = now or utcnow()
+    policy.check(clerk, "council.bodies", meeting.body.community)
+    person = find_member(token, now)
+    member = _member(meeting, person)
+    if member is None:
+        raise DomainError("not_member", _l("这位居民不是这次会议的成员。"), 400)
+    return member, attend(clerk, meeting, member, method="clerk")
 
 
 def present_count(meeting_id: int) -> int:

@@ -12,6 +12,7 @@ from portal.council.meeting_models import AgendaItem, Vote, VoteLog
 from portal.council.models import BodyMember
 from portal.errors import NotAllowed
 from portal.extensions import db
+from portal.members.codes import member_code
 from portal.types import utcnow
 from tests.conftest import pg_only, run_concurrently
 from tests.helpers import code_of, messages
@@ -184,3 +185,32 @@ def test_a_vote_racing_the_close_is_either_counted_or_refused(app, world):
         assert (votes, item.no) == (3, 1)
     else:
         assert results[1] == "vote_closed" and (votes, item.no) == (2, 0)
+
+
+def test_members_scan_the_meetings_rotating_code(world, make_user):
+    w = world(3)
+    now = utcnow()
+    token = meetings.meeting_token(w["meeting"], now)
+    meeting, counted = meetings.scan_in(w["reps"][0].user, token, now)
+    assert meeting.id == w["meeting"].id and counted
+    assert meetings.scan_in(w["reps"][0].user, token, now)[1] is False  # once
+    assert code_of(meetings.scan_in, make_user(), token, now) == "not_member"
+    assert code_of(meetings.scan_in, w["reps"][1].user, token,
+                   now + timedelta(seconds=95)) == "expired_code"
+    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    assert code_of(meetings.scan_in, w["reps"][1].user, forged, now) == "invalid_code"
+    assert code_of(meetings.scan_in, w["reps"][1].user, "m.x.y.zzzzzzzzzzzzzzzzzzzz",
+                   now) == "invalid_code"
+
+
+def test_the_clerk_scans_a_members_own_code(world, make_user):
+    w = world(2)
+    now = utcnow()
+    member, counted = meetings.clerk_scan(w["clerk"], w["meeting"],
+                                          member_code(w["reps"][1].user, now), now)
+    assert member.id == w["reps"][1].id and counted
+    assert code_of(meetings.clerk_scan, w["clerk"], w["meeting"],
+                   member_code(make_user(), now), now) == "not_member"
+    with pytest.raises(NotAllowed):
+        meetings.clerk_scan(w["reps"][0].user, w["meeting"],
+                            member_code(w["reps"][0].user, now), now)
