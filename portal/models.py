@@ -23,7 +23,7 @@ from portal.council.meeting_models import (
     VoteLog,
 )
 from portal.council.models import Body, BodyMember
-from portal.council.topic_models import Topic, TopicBacker
+from portal.council.topic_models import Topic, TopicBacker, TopicComment, TopicDraft
 from portal.inbox.models import Message
 from portal.members.models import MemberCard
 from portal.once import FormSubmission
@@ -50,9 +50,9 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
-    "Body", "BodyMember", "Topic", "TopicBacker", "AgendaItem", "MeetingAttendance", "Meeting",
-    "Vote", "VoteLog", "Convention", "ConventionVersion", "Household", "HouseholdMember",
-    "Signature",
+    "Body", "BodyMember", "Topic", "TopicBacker", "TopicComment", "TopicDraft", "AgendaItem",
+    "MeetingAttendance", "Meeting", "Vote", "VoteLog", "Convention", "ConventionVersion",
+    "Household", "HouseholdMember", "Signature",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

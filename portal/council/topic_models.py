@@ -60,6 +60,8 @@ class Topic(db.Model):
     decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: why it was declined or moved up, shown to the raiser and its backers
     decision_note: Mapped[str] = mapped_column(String(300), default="")
+    #: the public comment period (定内容) on its draft ends then
+    comment_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     community = relationship("Zone")
@@ -78,4 +80,35 @@ class TopicBacker(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("council_topics.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopicDraft(db.Model):
+    """A version of a topic's draft proposal: staff revise it and every version is kept."""
+
+    __tablename__ = "council_topic_drafts"
+    __table_args__ = (UniqueConstraint("topic_id", "number", name="council_topic_draft"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("council_topics.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def paragraphs(self) -> list[str]:
+        """The draft by paragraph, as residents tap them: one per non-empty line."""
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
+class TopicComment(db.Model):
+    """A resident's comment on one paragraph of one draft."""
+
+    __tablename__ = "council_topic_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("council_topic_drafts.id"), index=True)
+    paragraph: Mapped[int]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
