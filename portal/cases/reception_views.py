@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.cases import contact_queries as queries
-from portal.cases import services
+from portal.cases import services, staff_queries
 from portal.cases.contact_forms import BookForm, NoteForm, ReasonForm, SlotForm
 from portal.cases.contact_models import ReceptionBooking, ReceptionSlot
 from portal.clock import local_today, to_utc
@@ -65,16 +65,18 @@ def cancel_booking(booking_id: int):
 @policy.require_permission(PERMISSION)
 def staff_index():
     form = SlotForm()
-    communities = [g.zone for g in current_user.grants
-                   if g.role == "admin" and g.zone is not None and g.zone.kind == "community"]
-    may_publish = policy.is_superadmin(current_user) or bool(communities)
+    # the communities this person may publish receptions for: the same scope rule as the
+    # cases settings pages (staff_queries.communities), not a second reading of the grants
+    communities = staff_queries.communities(current_user, "cases.categories")
+    may_publish = bool(communities)
     if request.method == "GET":
         form.day.data = local_today(utcnow())
     if request.method == "POST":
         if not may_publish:
             abort(403)
         if form.validate_on_submit():
-            community = communities[0] if communities else community_of(current_user.home_zone)
+            home = community_of(current_user.home_zone) if current_user.home_zone else None
+            community = home if home in communities else communities[0]
             with committing() as done:
                 services.save_slot(
                     current_user, None, community=community,
