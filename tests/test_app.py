@@ -162,6 +162,8 @@ def test_a_nul_byte_in_any_form_is_a_clear_400(client, auth, make_user):
     assert response.status_code == 400
     assert "提交的内容无法处理" in response.get_data(as_text=True)
     assert client.get("/shifts/?day=%00").status_code == 400
+    # in the path too: PostgreSQL refuses NUL in a text comparison (the public 晒账 by code)
+    assert client.get("/cases/public/%00").status_code == 400
 
 
 @pytest.mark.parametrize("path", ["/points/", "/inbox/", "/shifts/", "/staff/users",

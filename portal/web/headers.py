@@ -24,12 +24,13 @@ NUL_TOLERANT = frozenset({"checkin_staff.scan"})
 
 
 def refuse_nul() -> None:
-    """PostgreSQL refuses NUL in text: a form or query value carrying one would otherwise
+    """PostgreSQL refuses NUL in text: a path, form or query value carrying one would otherwise
     fail deep in a write. Refuse it up front with the Chinese 400 page; nothing changes."""
     if request.endpoint in NUL_TOLERANT:
         return
-    for values in (request.args, request.form):
-        for value in values.values():
+    path_values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    for values in (request.args.values(), request.form.values(), path_values):
+        for value in values:
             if "\x00" in value:
                 abort(400)
 
