@@ -22,6 +22,11 @@ from portal.cases.visit_views import bp as cases_visits_bp
 from portal.checkin.staff_views import bp as checkin_staff_bp
 from portal.checkin.views import bp as checkin_bp
 from portal.cli import register_cli
+from portal.conventions.staff_views import bp as conventions_staff_bp
+from portal.conventions.views import bp as conventions_bp
+from portal.council.meeting_views import bp as council_meetings_bp
+from portal.council.staff_views import bp as council_staff_bp
+from portal.council.views import bp as council_bp
 from portal.errors import register_errorhandlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.inbox.views import bp as inbox_bp
@@ -108,6 +113,8 @@ BLUEPRINTS = [
     (cases_bp, "/cases"), (cases_staff_bp, "/staff/cases"),
     (cases_settings_bp, "/staff/cases"), (cases_ledger_bp, None),
     (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
+    (council_bp, "/council"), (council_staff_bp, "/staff/council"), (council_meetings_bp, None),
+    (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
 ]
 
 

@@ -30,6 +30,11 @@ from tests.cases import (
 )
 from tests.cases.targets import case_targets
 from tests.conftest import once
+from tests.conventions import routes as routes_conventions
+from tests.conventions.targets import convention_targets
+from tests.council import routes_meetings, routes_topics
+from tests.council.meeting_targets import meeting_targets
+from tests.council.targets import council_targets
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -244,6 +249,7 @@ ACCESS = {
     ("shop_cards.card_qr", "GET", "/staff/cards/card/{card_id}/qr.svg"): SHOP_STAFF,
     **routes_resident.ACCESS, **routes_staff.ACCESS, **routes_ledger.ACCESS,
     **routes_open311.ACCESS, **routes_contacts.ACCESS,
+    **routes_topics.ACCESS, **routes_meetings.ACCESS, **routes_conventions.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -312,6 +318,7 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/cards/{user_id}/issue"),
     ("GET", "/staff/cards/card/{card_id}/print"),
     ("POST", "/staff/cards/card/{card_id}/lost"),
+    *routes_topics.OUT_OF_SCOPE, *routes_meetings.OUT_OF_SCOPE, *routes_conventions.OUT_OF_SCOPE,
 ]
 
 
@@ -359,6 +366,8 @@ def _targets(make_user, tree, community):
     elsewhere = tree.dongmei_building if community == "xinan" else tree.xinan_building
     move = moves.request_move(make_user(home=elsewhere), building)  # moving in
     cases = case_targets(make_user, grid.parent, grid, building, make_user(home=building))
+    for more in (council_targets, meeting_targets, convention_targets):
+        cases.update(more(make_user, grid.parent, grid, building, make_user(home=building)))
     db.session.commit()
     return {**shift_ids, **cases, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,
             "grant_id": staff.grants[0].id,

@@ -53,6 +53,8 @@ NAV_TABS = {
     "shop_cards": "staff", "checkin_staff": "staff", "wishes_staff": "staff",
     "cases_staff": "staff", "cases_settings": "staff", "cases_reception": "home",
     "cases_visits": "staff", "cases_ledger": "staff", "cases_open311": "staff",
+    "council": "home", "council_staff": "staff", "council_meetings": "home",
+    "conventions": "home", "conventions_staff": "staff",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {
