@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.categories": frozenset({"admin"}),
     # 微议事: a community's admin keeps its bodies and their representatives
     "council.bodies": frozenset({"admin"}),
+    # staff run a meeting on the day: the door (clerk scans, proxies), the votes, paper ballots
+    # (entered by one, confirmed by another)
+    "council.run": frozenset({"coordinator", "admin"}),
     # the community's party branch reviews topics (定议题); its secretary holds the admin role
     "council.review": frozenset({"admin"}),
     # staff raise a topic directly

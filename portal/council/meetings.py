@@ -3,7 +3,9 @@ agenda of accepted topics and invites its members; members are counted present (
 recorded by the clerk, or by proxy with a reason); a vote opens per topic; each present member
 votes 同意 / 反对 / 弃权 and may change it until it closes; paper ballots are entered by a clerk
 and confirmed by another staff member; closing counts by the body's rules (council/rules.py)
-and the result never changes after.
+and the result never changes after. Scheduling is the admin's (council.bodies); running the
+meeting on the day (the door, proxies, votes, paper ballots, the count) is any staff member's
+of the community (council.run), so a coordinator clerks and the admin confirms.
 
 Every vote on an item runs under that item's row lock (FOR UPDATE on PostgreSQL), so 30
 members voting twice each from two phones end with exactly 30 current votes, and a vote that
@@ -82,7 +84,7 @@ def attend(recorder, meeting: Meeting, member: BodyMember, *, method: str = "sca
         if recorder.id != member.user_id:
             raise NotAllowed()
     else:
-        policy.check(recorder, "council.bodies", meeting.body.community)
+        policy.check(recorder, "council.run", meeting.body.community)
         note = (note or "").strip()
         if method not in ("clerk", "proxy") or (method == "proxy" and not 2 <= len(note) <= 200):
             raise DomainError("needs_reason", _l("委托出席请写明受托人和原因。"), 400)
@@ -130,7 +132,7 @@ def clerk_scan(clerk, meeting: Meeting, token: str, now: datetime | None = None)
         -> tuple[BodyMember, bool]:
     """The clerk scans a member's own code (the member code from check-in)."""
     now = now or utcnow()
-    policy.check(clerk, "council.bodies", meeting.body.community)
+    policy.check(clerk, "council.run", meeting.body.community)
     person = find_member(token, now)
     member = _member(meeting, person)
     if member is None:
@@ -149,7 +151,7 @@ def _lock(item: AgendaItem) -> AgendaItem:
 
 
 def open_vote(actor, item: AgendaItem) -> AgendaItem:
-    policy.check(actor, "council.bodies", item.meeting.body.community)
+    policy.check(actor, "council.run", item.meeting.body.community)
     item = _lock(item)
     if item.vote != "pending":
         raise DomainError("vote_not_pending", _l("这个议题的表决已经开始或结束了。"))
@@ -199,7 +201,7 @@ def cast(user, item: AgendaItem, choice: str) -> Vote:
 
 def enter_paper(actor, item: AgendaItem, member: BodyMember, choice: str) -> Vote:
     """A clerk enters a paper ballot; it counts once another staff member confirms it."""
-    policy.check(actor, "council.bodies", item.meeting.body.community)
+    policy.check(actor, "council.run", item.meeting.body.community)
     policy.check_not_beneficiary(actor, member.user_id, _l(
         "不能录入自己的纸质表决票，请让另一位工作人员录入。"))
     vote = _put(item, member, choice, actor=actor, paper=True)
@@ -210,7 +212,7 @@ def enter_paper(actor, item: AgendaItem, member: BodyMember, choice: str) -> Vot
 
 def confirm_paper(actor, vote: Vote) -> Vote:
     item = db.session.get(AgendaItem, vote.item_id)
-    policy.check(actor, "council.bodies", item.meeting.body.community)
+    policy.check(actor, "council.run", item.meeting.body.community)
     if vote.entered_by_id == actor.id:
         raise DomainError("self_confirm", _l("纸质票须由另一位工作人员核对确认。"), 403)
     item = _lock(item)
@@ -228,7 +230,7 @@ def close_vote(actor, item: AgendaItem, now: datetime | None = None) -> AgendaIt
     """Count by the body's rules and keep the result; a closed vote never changes."""
     now = now or utcnow()
     meeting = item.meeting
-    policy.check(actor, "council.bodies", meeting.body.community)
+    policy.check(actor, "council.run", meeting.body.community)
     item = _lock(item)
     if item.vote != "open":
         raise DomainError("vote_not_open", _l("表决没有在进行中。"))

@@ -214,3 +214,21 @@ def test_the_clerk_scans_a_members_own_code(world, make_user):
     with pytest.raises(NotAllowed):
         meetings.clerk_scan(w["reps"][0].user, w["meeting"],
                             member_code(w["reps"][0].user, now), now)
+
+
+def test_staff_run_the_meeting_but_only_an_admin_schedules_it(world, make_user, tree):
+    """The clerk at the door is a coordinator: they record attendance, enter paper ballots and
+    count; the admin confirms. A coordinator cannot schedule; a resident cannot run it."""
+    w = world(3)
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    meetings.attend(coordinator, w["meeting"], w["reps"][0], method="proxy", note="委托王秀英出席")
+    _attend(w, 3)
+    item = meetings.open_vote(coordinator, w["item"])
+    paper = meetings.enter_paper(coordinator, item, w["reps"][1], "yes")
+    meetings.confirm_paper(w["clerk"], paper)
+    db.session.commit()
+    assert code_of(meetings.close_vote, w["reps"][2].user, item) == "forbidden"
+    assert code_of(meetings.schedule, coordinator, w["body"], title="再开一次",
+                   start_dt=utcnow() + timedelta(hours=2), place="党群服务中心",
+                   topics=[item.topic]) == "forbidden"
+    assert meetings.close_vote(coordinator, item).yes == 1
