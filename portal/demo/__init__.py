@@ -7,6 +7,8 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 - `wishes`: micro-wishes at each step of their life;
 - `contacts`: 社区工作日 receptions and a grid worker's door visits;
 - `cases`: a month of residents' matters (四单办结) in every state, and 新安物业公司;
+- `council`: 新安路's 居民代表会议 of 25, and 微议事 topics at every step (the parking passed);
+- `conventions`: 新安路社区文明公约 (24 + 27 items), adopted by that vote, signed by households;
 - `lookup`: finding a seeded row by its zone code or phone.
 """
 
@@ -22,6 +24,8 @@ from portal.demo.community import (
     seed_points,
 )
 from portal.demo.contacts import seed_contacts
+from portal.demo.conventions import seed_conventions
+from portal.demo.council import seed_council
 from portal.demo.shifts import seed_shifts
 from portal.demo.shop import seed_shop
 from portal.demo.wishes import seed_wishes
@@ -39,4 +43,6 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_move()
     seed_contacts()
     seed_cases()  # after the door visits: one of them raised a matter
+    seed_council()
+    seed_conventions()  # adopted by the council's vote
     return logins() + case_logins()
