@@ -48,12 +48,16 @@ def mine():
     return render_template("council/meetings/mine.html", meetings=rows)
 
 
-def _member_meeting(meeting_id: int) -> tuple[Meeting, BodyMember]:
+def _member_meeting(meeting_id: int, *, staff_may_look: bool = False) \
+        -> tuple[Meeting, BodyMember | None]:
+    """The meeting and the viewer's seat on its body: 404, then 403 for anyone else (the
+    community's admin may look at the page as members see it, without buttons)."""
     meeting = pages.load_meeting(meeting_id)
     if meeting is None:
         abort(404)
     member = meetings.member_of(meeting, current_user)
-    if member is None:
+    if member is None and not (staff_may_look and policy.can(
+            current_user, PERMISSION, meeting.body.community)):
         abort(403)
     return meeting, member
 
@@ -61,7 +65,7 @@ def _member_meeting(meeting_id: int) -> tuple[Meeting, BodyMember]:
 @bp.get("/council/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    meeting, member = _member_meeting(meeting_id)
+    meeting, member = _member_meeting(meeting_id, staff_may_look=True)
     return render_template("council/meetings/member.html", meeting=meeting, member=member,
                            present=pages.is_present(member, meeting),
                            mine=pages.my_votes(member, meeting), form=VoteForm())
@@ -92,9 +96,9 @@ def scan_in(token: str):
     try:
         meeting, first = meetings.scan_in(current_user, token[:300])
         db.session.commit()
-    except CodeError as error:
+    except CodeError as error:  # a page of its own, as check-in's scan answers a stale code
         db.session.rollback()
-        return render_template("council/meetings/scan_result.html", error=error.message), 400
+        return render_template("council/meetings/scan_result.html", error=error.message)
     except DomainError as error:
         db.session.rollback()
         return render_template("council/meetings/scan_result.html", error=error.message), \

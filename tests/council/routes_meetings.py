@@ -48,7 +48,8 @@ ACCESS: dict = {
     ("council_meetings.add_progress", "POST",
      "/staff/council/outcomes/{decided_topic_id}/progress"): ADMINS,
     ("council_meetings.mine", "GET", "/council/meetings"): LOGGED_IN,
-    ("council_meetings.meeting", "GET", "/council/meetings/{meeting_id}"): set(),
+    # its members, and the community's admin looking at it as members see it
+    ("council_meetings.meeting", "GET", "/council/meetings/{meeting_id}"): ADMINS,
     ("council_meetings.vote", "POST", "/council/meetings/items/{item_id}/vote"): set(),
     # a forged code: refused with the Chinese page, after logging in
     ("council_meetings.scan_in", "GET", "/council/meetings/a/{token}"): LOGGED_IN,
@@ -101,4 +102,5 @@ OUT_OF_SCOPE: list = [
     ("POST", "/staff/council/agenda/{item_id}/close"),
     ("POST", "/staff/council/votes/{vote_id}/confirm"),
     ("POST", "/staff/council/outcomes/{decided_topic_id}/progress"),
+    ("GET", "/council/meetings/{meeting_id}"),
 ]

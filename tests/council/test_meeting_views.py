@@ -82,14 +82,20 @@ def test_a_forged_code_and_a_stranger_are_refused(client, auth, world, make_user
     w = world(3)
     auth.login(w["reps"][0].user)
     response = client.get("/council/meetings/a/forged.1.2")
-    assert response.status_code == 400 and "没有签到成功" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "没有签到成功" in response.get_data(as_text=True)
     auth.logout()
     auth.login(make_user())
     token = meetings.meeting_token(w["meeting"], utcnow())
     response = client.get(f"/council/meetings/a/{token}")
     assert response.status_code == 403 and "不是这次会议的成员" in response.get_data(as_text=True)
     assert client.get(f"/council/meetings/{w['meeting'].id}").status_code == 403
+    assert client.post(f"/council/meetings/items/{w['item'].id}/vote",
+                       data={"choice": "yes"}).status_code == 403
     assert meetings.present_count(w["meeting"].id) == 0
+    auth.logout()
+    auth.login(w["clerk"])  # the admin sees the page as members do, without the buttons
+    page = _page(client, f"/council/meetings/{w['meeting'].id}")
+    assert "不能表决" in page and 'name="choice"' not in page
 
 
 def test_the_desk_shows_the_quorum_and_the_clerk_scans_a_member_code(client, auth, world):
