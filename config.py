@@ -100,6 +100,8 @@ class Config:
     #: Open311 filing (POST /open311/v2/requests.json): per address, and per API key
     #: 微议事: residents who must back a topic before the party branch reviews it
     COUNCIL_BACKING_THRESHOLD = int(os.environ.get("COUNCIL_BACKING_THRESHOLD", "20"))
+    #: 微议事: days a vote's outcome stays on the public 公示 list
+    COUNCIL_PUBLISH_DAYS = int(os.environ.get("COUNCIL_PUBLISH_DAYS", "7"))
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     OPEN311_KEY_RATE_LIMIT = os.environ.get("OPEN311_KEY_RATE_LIMIT", "500 per day")
     LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")

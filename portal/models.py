@@ -19,6 +19,7 @@ from portal.council.meeting_models import (
     AgendaItem,
     Meeting,
     MeetingAttendance,
+    TopicProgress,
     Vote,
     VoteLog,
 )
@@ -51,8 +52,8 @@ from portal.zones.models import Zone
 
 __all__ = [
     "Body", "BodyMember", "Topic", "TopicBacker", "TopicComment", "TopicDraft", "AgendaItem",
-    "MeetingAttendance", "Meeting", "Vote", "VoteLog", "Convention", "ConventionVersion",
-    "Household", "HouseholdMember", "Signature",
+    "MeetingAttendance", "Meeting", "Vote", "VoteLog", "TopicProgress", "Convention",
+    "ConventionVersion", "Household", "HouseholdMember", "Signature",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

@@ -136,6 +136,12 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/ledger/print"),
     ("anon", "/cases/public"),
     ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters
+    # 微议事 meetings (the desk, a member's vote page and the minutes need a meeting id)
+    ("admin", "/staff/council/bodies"),
+    ("admin", "/staff/council/meetings"),
+    ("admin", "/staff/council/meetings/new"),
+    ("resident", "/council/meetings"),
+    ("anon", "/council/outcomes"),
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.

@@ -120,3 +120,15 @@ class VoteLog(db.Model):
     kind: Mapped[str] = mapped_column(String(8))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopicProgress(db.Model):
+    """A note on carrying out a decided topic (落实进展), shown on its public outcome."""
+
+    __tablename__ = "council_topic_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("council_topics.id"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

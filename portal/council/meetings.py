@@ -257,3 +257,8 @@ def close_vote(actor, item: AgendaItem, now: datetime | None = None) -> AgendaIt
                  f"弃权 {tally.abstain}，到会 {tally.present}/{tally.members}，"
                  f"{'通过' if outcome.passed else '未通过'}", meeting.body.community)
     return item
+
+
+def member_of(meeting: Meeting, user) -> BodyMember | None:
+    """The user's seat on the meeting's body on the meeting's day, if they have one."""
+    return _member(meeting, user)

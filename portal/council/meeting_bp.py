@@ -1,0 +1,10 @@
+"""The one blueprint of the meeting pages ("council_meetings", no URL prefix: each route gives
+its full path), shared by its modules: meeting_views (a member's phone, the public outcome,
+the rotating code), meeting_desk (the staff desk, votes and minutes) and body_views (bodies
+and their members)."""
+
+from flask import Blueprint
+
+bp = Blueprint("council_meetings", __name__)
+#: what the staff pages need over the body's community
+PERMISSION = "council.bodies"
