@@ -61,8 +61,8 @@ def stage_filter(stage: str, now: datetime):
 def stage_of(topic: Topic, item: AgendaItem | None, now: datetime) -> str:
     """The stage of one topic, given its latest agenda item (agenda_items)."""
     if topic.status != ACCEPTED:
-        return {BACKING: "backing", REVIEW: "review", MOVED_UP: "moved_up"}.get(
-            topic.status, "declined")
+        return {BACKING: "backing", REVIEW: "review", MOVED_UP: "moved_up",
+                WITHDRAWN: "withdrawn"}.get(topic.status, "declined")
     if item is not None and item.vote == "closed":
         return "decided"
     if topic.comment_until_dt is not None and topic.comment_until_dt >= now:

@@ -60,7 +60,7 @@ def index():
     items = lists.agenda_items([t.id for t in pagination.items]) if pagination else {}
     return render_template("council/topics/index.html", community=community, stage=stage,
                            pagination=pagination, items=items, now=now,
-                           stage_of=lists.stage_of)
+                           stage_of=lists.stage_of, stages=lists.STAGES)
 
 
 # ------------------------------------------------------------------ proposing

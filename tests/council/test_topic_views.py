@@ -355,3 +355,11 @@ def test_the_home_page_has_the_tile(client, auth, make_user):
     as_(auth, make_user())
     html = page(client, "/")
     assert 'href="/council/"' in html and "微议事" in html
+
+
+def test_a_withdrawn_topic_says_so_and_leaves_the_list(client, auth, backing, make_user):
+    backing.status = "withdrawn"
+    db.session.commit()
+    as_(auth, make_user())
+    assert "已撤回" in page(client, f"/council/{backing.id}")
+    assert "桥头市场周六停车" not in page(client, "/council/")
