@@ -136,6 +136,10 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/ledger/print"),
     ("anon", "/cases/public"),
     ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters
+    ("resident", "/council/"),  # 微议事: 新安路社区's topics by stage
+    ("resident", "/council/new"),
+    ("admin", "/staff/council/"),  # 议题审核: the branch's queue, the overdue first
+    ("admin", "/staff/council/new"),
     # 微议事 meetings (the desk, a member's vote page and the minutes need a meeting id)
     ("admin", "/staff/council/bodies"),
     ("admin", "/staff/council/meetings"),

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit, policy
 from portal.accounts.models import User
+from portal.cases.models import JOINT, Case
 from portal.cases.workdays import due_after
 from portal.council.models import Body, BodyMember
 from portal.council.topic_models import (
@@ -34,6 +35,8 @@ from portal.zones.services import community_of
 #: working days the party branch has to decide
 REVIEW_DAYS = 2
 DECISIONS = {"accept": "已立项", "decline": "未立项", "move_up": "已上移街道"}
+#: photos a resident may add to a topic
+MAX_PHOTOS = 3
 
 
 def _take(topic: Topic, action: str, *where, **values) -> bool:
@@ -61,16 +64,20 @@ def _review_values(now: datetime) -> dict:
 
 
 def propose(user: User, *, title: str, problem: str, proposal: str = "",
-            now: datetime | None = None) -> Topic:
-    """A resident proposes a topic of their own community; it collects backers first."""
+            photos: list[str] | None = None, now: datetime | None = None) -> Topic:
+    """A resident proposes a topic of their own community (with up to 3 photos, already
+    saved by the view); it collects backers first."""
     now = now or utcnow()
     community = community_of(user.home_zone) if user.home_zone else None
     if community is None:
         raise DomainError("no_home", _l("请先在“我的”里填写居住的小区或楼栋。"), 400)
     title, problem, proposal = _text(title, problem, proposal)
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError("too_many_photos", _l("最多上传 3 张照片。"), 400)
     threshold = max(int(current_app.config["COUNCIL_BACKING_THRESHOLD"]), 0)
     topic = Topic(community_id=community.id, title=title, problem=problem, proposal=proposal,
-                  source="resident", raised_by_id=user.id, threshold=threshold,
+                  photos=photos, source="resident", raised_by_id=user.id, threshold=threshold,
                   status=BACKING if threshold else REVIEW, created_dt=now,
                   **({} if threshold else _review_values(now)))
     db.session.add(topic)
@@ -108,6 +115,26 @@ def raise_directly(actor, community: Zone | None, *, source: str, title: str, pr
     db.session.add(topic)
     db.session.flush()
     audit.record(actor, "council.raise", topic, f"直接提出议题“{title}”", community)
+    return topic
+
+
+def from_case(actor, case: Case, now: datetime | None = None) -> Topic:
+    """A 商办 matter of the 四单办结 loop becomes a topic (source "case"), straight to the
+    party branch's review; once per matter."""
+    now = now or utcnow()
+    policy.check(actor, "council.raise", case.community)
+    if case.track != JOINT:
+        raise DomainError("not_joint", _l("只有“商办”的事项可以转为议题。"), 400)
+    if db.session.scalar(select(Topic.id).where(Topic.case_id == case.id).limit(1)):
+        raise DomainError("already_topic", _l("这件事项已经转为议题了。"))
+    title, problem, _proposal = _text(case.title, case.details or case.title, "")
+    topic = Topic(community_id=case.community_id, title=title, problem=problem, proposal="",
+                  source="case", case_id=case.id, raised_by_id=actor.id, threshold=0,
+                  status=REVIEW, created_dt=now, **_review_values(now))
+    db.session.add(topic)
+    db.session.flush()
+    audit.record(actor, "council.raise", topic,
+                 f"事项 {case.number} 转为议题“{title}”", case.community)
     return topic
 
 

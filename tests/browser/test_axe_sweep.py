@@ -59,6 +59,7 @@ NOT_PAGES = {
     "points.award_photo": "an award's evidence photo (JPEG); none uploaded, so a 404",
     "cases_staff.photo": "a matter's photo (JPEG) for staff; none uploaded, so a 404",
     "cases.photo": "a matter's photo (JPEG); the sweep uploads none, so it is a 404",
+    "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
