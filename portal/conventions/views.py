@@ -77,6 +77,9 @@ def sign(convention_id: int):
         flash(_("请先填写您家的楼栋、单元和室号，再回来签署。"), "info")
         return redirect(url_for("conventions.household",
                                 next=url_for("conventions.sign", convention_id=convention.id)))
+    if not convention.zone.contains(household.building):
+        flash(_("这份公约不适用于您家所在的楼栋。"), "error")
+        return redirect(back)
     form = SignForm()
     if request.method == "POST" and form.validate_on_submit():
         with committing(once=back) as done:

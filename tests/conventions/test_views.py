@@ -303,3 +303,14 @@ def test_ended_persuader_may_no_longer_log(make_user, tree, adopted, admin):
     persuasion.end(admin, row)
     with pytest.raises(NotAllowed):
         persuasion.log(volunteer, adopted, item_index=0, place="楼道")
+
+
+def test_a_household_elsewhere_cannot_sign(client, auth, make_user, tree, adopted):
+    person = make_user(home=tree.dongmei_building)
+    services.join_household(person, tree.dongmei_building, "1", "101")
+    db.session.commit()
+    auth.login(person)
+    url = f"/conventions/{adopted.convention_id}/sign"
+    assert "不适用于您家所在的楼栋" in _page(client.get(url, follow_redirects=True))
+    client.post(url, data=once())
+    assert _signatures() == 0
