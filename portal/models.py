@@ -15,6 +15,7 @@ from portal.conventions.models import (
     HouseholdMember,
     Signature,
 )
+from portal.conventions.persuasion_models import Persuader, Persuasion
 from portal.council.meeting_models import (
     AgendaItem,
     Meeting,
@@ -53,7 +54,7 @@ from portal.zones.models import Zone
 __all__ = [
     "Body", "BodyMember", "Topic", "TopicBacker", "TopicComment", "TopicDraft", "AgendaItem",
     "MeetingAttendance", "Meeting", "Vote", "VoteLog", "TopicProgress", "Convention",
-    "ConventionVersion", "Household", "HouseholdMember", "Signature",
+    "ConventionVersion", "Household", "HouseholdMember", "Signature", "Persuader", "Persuasion",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",

@@ -134,6 +134,18 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/api-keys"),
     ("admin", "/staff/cases/ledger"),
     ("admin", "/staff/cases/ledger/print"),
+    # 微公约 (convention 1: the demo's signed convention of 新安路社区)
+    ("resident", "/conventions/"),
+    ("resident", "/conventions/1"),
+    ("resident", "/conventions/household"),
+    ("admin", "/staff/conventions/"),
+    ("admin", "/staff/conventions/new"),
+    ("admin", "/staff/conventions/1"),
+    ("admin", "/staff/conventions/1/paper"),
+    ("admin", "/staff/conventions/1/coverage"),
+    ("admin", "/staff/conventions/1/print"),
+    ("admin", "/staff/conventions/1/persuasions"),
+    ("admin", "/staff/conventions/persuaders"),
     ("anon", "/cases/public"),
     ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters
     ("resident", "/council/"),  # 微议事: 新安路社区's topics by stage

@@ -12,3 +12,5 @@ WISH_STAFF = {"coordinator", "admin", "superadmin"}
 #: 四单办结: staff who see matters (grid workers are coordinators), and who dispatch them
 CASE_STAFF = {"coordinator", "admin", "superadmin"}
 DISPATCHERS = ADMINS
+#: 微议事: staff who run a meeting on the day (council.run): the desk, the door, the votes
+MEETING_STAFF = {"coordinator", "admin", "superadmin"}

@@ -100,3 +100,6 @@ class Signature(db.Model):
     photo: Mapped[str | None] = mapped_column(String(64))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    signer = relationship("User", foreign_keys=[user_id])
+    household: Mapped[Household] = relationship()

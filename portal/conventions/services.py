@@ -21,6 +21,7 @@ from portal.conventions.models import (
     HouseholdMember,
     Signature,
 )
+from portal.conventions.signing_points import credit_signing
 from portal.council.meeting_models import AgendaItem
 from portal.errors import DomainError
 from portal.extensions import db
@@ -63,6 +64,14 @@ def _household(building: Zone, unit: str, room: str) -> Household:
         except IntegrityError:  # a neighbour of the same room joined at the same moment
             household = db.session.scalar(found)
     return household
+
+
+def find_or_make_household(building: Zone | None, unit: str, room: str) -> Household:
+    """The household at a building, unit and room, made if nobody has named it yet (a paper
+    signature from a home where no one uses the portal)."""
+    if building is None or building.kind != "building":
+        raise DomainError("bad_zone", _l("请选择所住的楼栋。"), 400)
+    return _household(building, _part(unit, "unit"), _part(room, "room"))
 
 
 def household_of(user: User) -> Household | None:
@@ -178,7 +187,10 @@ def sign(user: User, version: ConventionVersion) -> tuple[Signature, bool]:
     if not version.convention.zone.contains(household.building):
         raise DomainError("other_zone", _l("这份公约不适用于您家所在的楼栋。"), 403)
     _signable(version)
-    return _insert(version, household, user_id=user.id)
+    signature, made = _insert(version, household, user_id=user.id)
+    if made:
+        credit_signing(user, version, household, signature)
+    return signature, made
 
 
 def record_paper(actor, version: ConventionVersion, household: Household, *, photo: str,
@@ -202,13 +214,16 @@ def record_paper(actor, version: ConventionVersion, household: Household, *, pho
 
 def coverage(version: ConventionVersion) -> list[tuple[Zone, int, int]]:
     """(building, households signed, households known) for each building in the convention's
-    zone that has a known household; known: a household at least one resident has joined."""
+    zone that has a known household; known: a household at least one resident has joined,
+    or one that signed this version (on paper, from a home where no one uses the portal)."""
     zone = version.convention.zone
+    joined = select(HouseholdMember.household_id)
+    signed_here = select(Signature.household_id).where(Signature.version_id == version.id)
     known = dict(db.session.execute(
-        select(Household.building_id, func.count(func.distinct(Household.id)))
-        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        select(Household.building_id, func.count(Household.id))
         .join(Zone, Zone.id == Household.building_id)
-        .where(Zone.path.startswith(zone.path, autoescape=True))
+        .where(Zone.path.startswith(zone.path, autoescape=True),
+               Household.id.in_(joined) | Household.id.in_(signed_here))
         .group_by(Household.building_id)).all())
     signed = dict(db.session.execute(
         select(Household.building_id, func.count(Signature.id))

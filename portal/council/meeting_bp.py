@@ -6,5 +6,8 @@ and their members)."""
 from flask import Blueprint
 
 bp = Blueprint("council_meetings", __name__)
-#: what the staff pages need over the body's community
+#: what the staff pages need over the body's community: keeping bodies and scheduling
+#: meetings is the admin's; running one on the day (the desk, the door, votes, paper ballots,
+#: the minutes) is any coordinator's or admin's, so a coordinator clerks and the admin confirms
 PERMISSION = "council.bodies"
+RUN = "council.run"

@@ -14,7 +14,7 @@ from portal.cases.staff_queries import communities
 from portal.clock import to_utc
 from portal.council import meeting_pages as pages
 from portal.council import meetings
-from portal.council.meeting_bp import PERMISSION, bp
+from portal.council.meeting_bp import PERMISSION, RUN, bp
 from portal.council.meeting_forms import MeetingForm, PaperForm, ProxyForm, ScanForm
 from portal.council.meeting_models import AgendaItem, Vote
 from portal.council.models import Body, BodyMember
@@ -28,9 +28,10 @@ from portal.web.transaction import committing
 from portal.zones.models import Zone
 
 
-def community_asked() -> tuple[Zone | None, list[Zone]]:
-    """The community asked for (?community=<code>) among those the admin keeps, or the first."""
-    places = communities(current_user, PERMISSION)
+def community_asked(permission: str = PERMISSION) -> tuple[Zone | None, list[Zone]]:
+    """The community asked for (?community=<code>) among those the viewer holds `permission`
+    over, or the first."""
+    places = communities(current_user, permission)
     code = request.args.get("community")
     if code is None:
         return (places[0] if places else None), places
@@ -41,9 +42,9 @@ def community_asked() -> tuple[Zone | None, list[Zone]]:
 
 
 @bp.get("/staff/council/meetings")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def staff_meetings():
-    community, places = community_asked()
+    community, places = community_asked(RUN)
     rows = pages.meetings_of([community.id]) if community else []
     return render_template("council/meetings/staff_list.html", community=community,
                            places=places, meetings=rows)
@@ -107,13 +108,13 @@ def _desk(meeting, forms: dict | None = None, status: int = 200):
 
 
 @bp.get("/staff/council/meetings/<int:meeting_id>")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def desk(meeting_id: int):
     return _desk(pages.staff_meeting(meeting_id))
 
 
 @bp.get("/staff/council/meetings/<int:meeting_id>/live")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def live(meeting_id: int):
     meeting = pages.staff_meeting(meeting_id)
     template = "council/meetings/_live.html" if request.args.get("partial") else \
@@ -127,7 +128,7 @@ def _back(meeting_id: int, anchor: str = "") -> str:
 
 
 @bp.post("/staff/council/meetings/<int:meeting_id>/scan")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def clerk_scan(meeting_id: int):
     meeting = pages.staff_meeting(meeting_id)
     form = ScanForm()
@@ -144,7 +145,7 @@ def clerk_scan(meeting_id: int):
 
 
 @bp.post("/staff/council/meetings/<int:meeting_id>/proxy")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def proxy(meeting_id: int):
     meeting = pages.staff_meeting(meeting_id)
     form = ProxyForm()
@@ -175,7 +176,7 @@ def _item(item_id: int) -> AgendaItem:
 
 
 @bp.post("/staff/council/agenda/<int:item_id>/open")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def open_vote(item_id: int):
     item = _item(item_id)
     with committing() as done:
@@ -186,7 +187,7 @@ def open_vote(item_id: int):
 
 
 @bp.post("/staff/council/agenda/<int:item_id>/paper")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def paper(item_id: int):
     item = _item(item_id)
     form = PaperForm()
@@ -203,7 +204,7 @@ def paper(item_id: int):
 
 
 @bp.post("/staff/council/votes/<int:vote_id>/confirm")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def confirm_paper(vote_id: int):
     vote = load_or_404(Vote, vote_id)
     item = _item(vote.item_id)
@@ -215,7 +216,7 @@ def confirm_paper(vote_id: int):
 
 
 @bp.post("/staff/council/agenda/<int:item_id>/close")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def close_vote(item_id: int):
     item = _item(item_id)
     with committing() as done:
@@ -227,7 +228,7 @@ def close_vote(item_id: int):
 
 
 @bp.get("/staff/council/meetings/<int:meeting_id>/minutes")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def minutes(meeting_id: int):
     meeting = pages.staff_meeting(meeting_id)
     members = pages.members_with_users(meeting)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import policy
 from portal.council import services as bodies
-from portal.council.meeting_bp import PERMISSION
+from portal.council.meeting_bp import RUN
 from portal.council.meeting_models import AgendaItem, Meeting, MeetingAttendance, Vote
 from portal.council.models import Body, BodyMember
 from portal.council.rules import quorum_needed
@@ -134,7 +134,7 @@ def staff_meeting(meeting_id: int) -> Meeting:
     meeting = load_meeting(meeting_id)
     if meeting is None:
         abort(404)
-    if not policy.can(current_user, PERMISSION, meeting.body.community):
+    if not policy.can(current_user, RUN, meeting.body.community):
         abort(403)
     return meeting
 

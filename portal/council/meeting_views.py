@@ -15,7 +15,7 @@ from portal import policy, qr
 from portal.codes import CodeError
 from portal.council import body_views, meeting_desk, meetings, outcomes
 from portal.council import meeting_pages as pages
-from portal.council.meeting_bp import PERMISSION, bp
+from portal.council.meeting_bp import PERMISSION, RUN, bp
 from portal.council.meeting_forms import (
     CHOICE_WORDS,
     METHOD_WORDS,
@@ -57,7 +57,7 @@ def _member_meeting(meeting_id: int, *, staff_may_look: bool = False) \
         abort(404)
     member = meetings.member_of(meeting, current_user)
     if member is None and not (staff_may_look and policy.can(
-            current_user, PERMISSION, meeting.body.community)):
+            current_user, RUN, meeting.body.community)):
         abort(403)
     return meeting, member
 
@@ -166,14 +166,14 @@ def code_url(meeting: Meeting) -> str:
 
 
 @bp.get("/staff/council/meetings/<int:meeting_id>/code")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def code(meeting_id: int):
     meeting = pages.staff_meeting(meeting_id)
     return render_template("council/meetings/code.html", meeting=meeting, url=code_url(meeting))
 
 
 @bp.get("/staff/council/meetings/<int:meeting_id>/code.svg")
-@policy.require_permission(PERMISSION)
+@policy.require_permission(RUN)
 def code_image(meeting_id: int):
     return Response(qr.svg(code_url(pages.staff_meeting(meeting_id))), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, no-store"})

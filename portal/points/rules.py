@@ -25,7 +25,13 @@ DEFAULT_RULES = [
      "排班志愿服务按实际服务时长计分，每小时 1 分，每个班次最多 4 分。"),
     ("wish_fulfilled", "圆梦微心愿", "fixed", 20, None,
      "认领并完成一个微心愿，经居民确认后给认领的党员记 2 分。停用本规则则不记分。"),
+    ("convention_signed", "签署微公约", "fixed", 10, None,
+     "每户在手机上签署一份微公约，给最先签署的家庭成员记 1 分，每户每份公约只记一次；"
+     "纸质签名不记分。本规则默认停用，社区启用后才记分。"),
 ]
+
+#: optional rules: seeded switched off, so a community turns them on deliberately
+OFF_BY_DEFAULT = {"convention_signed"}
 
 
 def active_rules() -> list[PointsRule]:
@@ -67,5 +73,6 @@ def seed_default_rules() -> None:
     for code, name, mode, points, cap, description in DEFAULT_RULES:
         if db.session.scalar(select(PointsRule.id).where(PointsRule.code == code)) is None:
             db.session.add(PointsRule(code=code, name=name, mode=mode, points_tenths=points,
-                                      cap_tenths=cap, description=description))
+                                      cap_tenths=cap, description=description,
+                                      is_active=code not in OFF_BY_DEFAULT))
     db.session.flush()

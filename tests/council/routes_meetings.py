@@ -6,10 +6,12 @@ from tests.access_roles import (  # noqa: F401
     ADMINS,
     EVERYONE,
     LOGGED_IN,
+    MEETING_STAFF,
     STAFF,
 )
 
-#: bodies, meetings, votes and minutes: the community's admin (council.bodies); a member's own
+#: bodies and scheduling: the community's admin (council.bodies); running a meeting (the desk,
+#: the door, the votes, the minutes): coordinators and admins (council.run); a member's own
 #: meeting page and vote: only members of the body (none of the roles); the outcome: everyone
 ACCESS: dict = {
     ("council_meetings.bodies", "GET", "/staff/council/bodies"): ADMINS,
@@ -24,32 +26,32 @@ ACCESS: dict = {
     ("council_meetings.add_member", "POST", "/staff/council/bodies/{body_id}/members"): ADMINS,
     ("council_meetings.end_term", "POST",
      "/staff/council/members/{council_member_id}/end"): ADMINS,
-    ("council_meetings.staff_meetings", "GET", "/staff/council/meetings"): ADMINS,
+    ("council_meetings.staff_meetings", "GET", "/staff/council/meetings"): MEETING_STAFF,
     ("council_meetings.schedule", "GET",
      "/staff/council/meetings/new?community={community_code}"): ADMINS,
     ("council_meetings.schedule", "POST",
      "/staff/council/meetings/new?community={community_code}"): ADMINS,
-    ("council_meetings.desk", "GET", "/staff/council/meetings/{meeting_id}"): ADMINS,
-    ("council_meetings.live", "GET", "/staff/council/meetings/{meeting_id}/live"): ADMINS,
-    ("council_meetings.code", "GET", "/staff/council/meetings/{meeting_id}/code"): ADMINS,
+    ("council_meetings.desk", "GET", "/staff/council/meetings/{meeting_id}"): MEETING_STAFF,
+    ("council_meetings.live", "GET", "/staff/council/meetings/{meeting_id}/live"): MEETING_STAFF,
+    ("council_meetings.code", "GET", "/staff/council/meetings/{meeting_id}/code"): MEETING_STAFF,
     ("council_meetings.code_image", "GET",
-     "/staff/council/meetings/{meeting_id}/code.svg"): ADMINS,
+     "/staff/council/meetings/{meeting_id}/code.svg"): MEETING_STAFF,
     ("council_meetings.clerk_scan", "POST", "/staff/council/meetings/{meeting_id}/scan"):
-        ADMINS,
-    ("council_meetings.proxy", "POST", "/staff/council/meetings/{meeting_id}/proxy"): ADMINS,
+        MEETING_STAFF,
+    ("council_meetings.proxy", "POST", "/staff/council/meetings/{meeting_id}/proxy"): MEETING_STAFF,
     ("council_meetings.minutes", "GET", "/staff/council/meetings/{meeting_id}/minutes"):
-        ADMINS,
+        MEETING_STAFF,
     ("council_meetings.open_vote", "POST", "/staff/council/agenda/{closed_item_id}/open"):
-        ADMINS,
-    ("council_meetings.paper", "POST", "/staff/council/agenda/{item_id}/paper"): ADMINS,
-    ("council_meetings.close_vote", "POST", "/staff/council/agenda/{item_id}/close"): ADMINS,
+        MEETING_STAFF,
+    ("council_meetings.paper", "POST", "/staff/council/agenda/{item_id}/paper"): MEETING_STAFF,
+    ("council_meetings.close_vote", "POST", "/staff/council/agenda/{item_id}/close"): MEETING_STAFF,
     ("council_meetings.confirm_paper", "POST", "/staff/council/votes/{vote_id}/confirm"):
-        ADMINS,
+        MEETING_STAFF,
     ("council_meetings.add_progress", "POST",
      "/staff/council/outcomes/{decided_topic_id}/progress"): ADMINS,
     ("council_meetings.mine", "GET", "/council/meetings"): LOGGED_IN,
     # its members, and the community's admin looking at it as members see it
-    ("council_meetings.meeting", "GET", "/council/meetings/{meeting_id}"): ADMINS,
+    ("council_meetings.meeting", "GET", "/council/meetings/{meeting_id}"): MEETING_STAFF,
     ("council_meetings.vote", "POST", "/council/meetings/items/{item_id}/vote"): set(),
     # a forged code: refused with the Chinese page, after logging in
     ("council_meetings.scan_in", "GET", "/council/meetings/a/{token}"): LOGGED_IN,
