@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import uploads
 from portal.accounts.models import User
-from portal.conventions import services
+from portal.conventions import persuasion, services
 from portal.conventions.models import Convention, Signature
 from portal.council.meeting_models import AgendaItem
 from portal.council.topic_models import Topic
@@ -60,6 +60,16 @@ DONT = [
 ]
 #: households whose signature is on the paper sheet (elderly neighbours without a smartphone)
 PAPER = {"13900000011", "13900000205", "13900000213", "13900000217"}
+#: 劝导员, as the seed has it: 乡贤或老党员 chosen in each compound (phone)
+PERSUADERS = ["13900000201", "13900000204"]
+#: (劝导员's phone, index into DONT, place, note, days ago): no one persuaded is named
+PERSUASIONS = [
+    ("13900000204", 2, "锦绣花园5栋一楼楼道", "有人推电动车进楼道充电，劝导后推去集中停放点。", 2),
+    ("13900000204", 2, "新安小区2栋电梯口", "电动车进电梯，劝导后退出。", 1),
+    ("13900000201", 11, "桥头市场东侧人行道", "早市摊位摆到人行道上，劝导后收回到划线以内。", 1),
+    ("13900000201", 3, "新安路辅道消防通道", "两辆车停在消防通道上，电话联系车主挪走。", 0),
+    ("13900000204", 13, "新安小区中心花园", "遛狗未牵绳，提醒后牵上了。", 0),
+]
 #: households that have not signed yet
 UNSIGNED = {"13900000016", "13900000207", "13900000214", "13900000215", "13900000219",
             "13900000220", "13900000224"}
@@ -122,4 +132,16 @@ def seed_conventions() -> None:
         db.session.execute(update(Signature).where(
             Signature.version_id == version.id, Signature.household_id == household.id)
             .values(created_dt=signed_at + timedelta(hours=3 * n)))
+    _persuasion(admin, community, version)
     db.session.flush()
+
+
+def _persuasion(admin, community: Zone, version) -> None:
+    """Two 劝导员 and what they logged since the convention took effect: the item, the place
+    and what happened; never who, and never a point taken away."""
+    for phone in PERSUADERS:
+        persuasion.appoint(admin, community, lookup.user(phone))
+    for phone, dont, place, note, days_ago in PERSUASIONS:
+        row = persuasion.log(lookup.user(phone), version, item_index=len(DO) + dont,
+                             place=place, note=note)
+        row.created_dt = utcnow() - timedelta(days=days_ago, hours=3)

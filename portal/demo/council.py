@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import User
 from portal.clock import local_today, to_utc
-from portal.council import drafts, meetings, services, topics
+from portal.council import drafts, meetings, outcomes, services, topics
 from portal.council.meeting_models import Meeting, Vote, VoteLog
 from portal.council.models import Body
 from portal.council.topic_models import Topic
@@ -175,6 +175,10 @@ def _meeting(body, admin, clerk, agenda, today) -> None:
                        .values(updated_dt=later))
     db.session.execute(update(VoteLog).where(VoteLog.item_id.in_([parking.id, convention.id]))
                        .values(created_dt=later))
+    outcomes.add_progress(admin, parking.topic,
+                          "网格员和市场管理方在新安路辅道划出 30 个临时车位，两端留出消防通道，"
+                          "七色花志愿服务队排好了周六引导班次，本周六起试行三个月。",
+                          now=start + timedelta(days=2))
     invited = Message.dedupe_key.like(f"council:meeting:{meeting.id}:%")
     db.session.execute(update(Message).where(invited).values(created_dt=start - timedelta(days=10)))
     db.session.flush()

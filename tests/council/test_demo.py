@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 
 from portal.conventions import services as conventions
 from portal.conventions.models import Convention, Signature
+from portal.conventions.persuasion_models import Persuasion
 from portal.council import services
-from portal.council.meeting_models import AgendaItem, Vote, VoteLog
+from portal.council.meeting_models import AgendaItem, TopicProgress, Vote, VoteLog
 from portal.council.models import Body
 from portal.council.topic_models import Topic, TopicComment
 from portal.demo import seed_demo
@@ -47,7 +48,9 @@ def test_the_demo_council_and_convention(app):
     assert any(signed < known for _b, signed, known in coverage)
     assert db.session.scalar(select(func.count(Signature.id)).where(Signature.paper.is_(True)))
 
-    before = tuple(_count(m) for m in (Topic, Vote, VoteLog, Signature, Convention))
+    assert _count(Persuasion) == 5 and _count(TopicProgress) == 1
+    models = (Topic, Vote, VoteLog, Signature, Convention, Persuasion, TopicProgress)
+    before = tuple(_count(m) for m in models)
     seed_demo()
     db.session.commit()
-    assert tuple(_count(m) for m in (Topic, Vote, VoteLog, Signature, Convention)) == before
+    assert tuple(_count(m) for m in models) == before
