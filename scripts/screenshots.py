@@ -158,6 +158,16 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/council/meetings/new"),
     ("resident", "/council/meetings"),
     ("anon", "/council/outcomes"),
+    # the demo's topics: 1 the 桥头市场 parking (passed), 3 the charging shed (in comment)
+    ("resident", "/council/1"),
+    ("resident", "/council/3"),
+    ("resident", "/council/3?p=1"),
+    ("admin", "/staff/council/3"),
+    ("admin", "/staff/council/meetings/1"),
+    ("admin", "/staff/council/meetings/1/code"),
+    ("admin", "/staff/council/meetings/1/minutes"),
+    ("party", "/council/meetings/1"),  # 李建国 is one of the 25 representatives
+    ("anon", "/council/outcomes/1"),
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.

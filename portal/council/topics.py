@@ -39,6 +39,11 @@ DECISIONS = {"accept": "已立项", "decline": "未立项", "move_up": "已上�
 MAX_PHOTOS = 3
 
 
+def link(topic: Topic) -> str:
+    """The topic's page, for inbox messages (made outside a request too)."""
+    return f"/council/{topic.id}"
+
+
 def _take(topic: Topic, action: str, *where, **values) -> bool:
     step = TRANSITIONS[action]
     moved = db.session.execute(
@@ -157,7 +162,7 @@ def back(user: User, topic: Topic, now: datetime | None = None) -> bool:
                        .values(backers=Topic.backers + 1))
     if _take(topic, "to_review", Topic.backers >= Topic.threshold, **_review_values(now)):
         notify(topic.raised_by_id, "council.review", f"议题联署已满：{topic.title}",
-               "议题已提交社区党组织审核，2 个工作日内答复。")  # the topic pages come next
+               "议题已提交社区党组织审核，2 个工作日内答复。", link(topic))
     db.session.expire(topic)
     return True
 
@@ -182,7 +187,7 @@ def review(actor, topic: Topic, decision: str, note: str = "",
         select(TopicBacker.user_id).where(TopicBacker.topic_id == topic.id))]
     for user_id in dict.fromkeys(people):
         notify(user_id, "council.reviewed", f"议题{DECISIONS[decision]}：{topic.title}",
-               note)  # the topic pages come next
+               note, link(topic))
     audit.record(actor, "council.review", topic,
                  f"议题“{topic.title}”{DECISIONS[decision]}{'：' + note if note else ''}",
                  topic.community)

@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from portal.accounts.models import User
 from portal.clock import local_today, to_utc
 from portal.council import drafts, meetings, outcomes, services, topics
-from portal.council.meeting_models import Meeting, Vote, VoteLog
+from portal.council.meeting_models import Meeting, MeetingAttendance, Vote, VoteLog
 from portal.council.models import Body
 from portal.council.topic_models import Topic
 from portal.demo import lookup
@@ -170,6 +170,9 @@ def _meeting(body, admin, clerk, agenda, today) -> None:
     _vote(admin, clerk, convention, present, ["yes"] * 19 + ["abstain"] * 2)
     for n, item in enumerate((parking, convention)):
         meetings.close_vote(clerk, item, now=start + timedelta(minutes=50 + 30 * n))
+    for n, row in enumerate(db.session.scalars(select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id).order_by(MeetingAttendance.id))):
+        row.created_dt = start - timedelta(minutes=25 - n)  # at the door, 18:35 to 18:55
     later = start + timedelta(minutes=40)
     db.session.execute(update(Vote).where(Vote.item_id.in_([parking.id, convention.id]))
                        .values(updated_dt=later))

@@ -49,7 +49,8 @@ def _attend(w, count):
 def test_members_are_invited_and_scan_in_once(world):
     w = world(3)
     rep = w["reps"][0]
-    assert len(messages(rep.user, "council.meeting")) == 1
+    [invitation] = messages(rep.user, "council.meeting")
+    assert invitation.link == f"/council/meetings/{w['meeting'].id}"  # the member's page
     assert meetings.attend(rep.user, w["meeting"], rep) is True
     assert meetings.attend(rep.user, w["meeting"], rep) is False
     assert meetings.present_count(w["meeting"].id) == 1
