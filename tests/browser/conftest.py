@@ -32,8 +32,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server(app, database_url):
-    """Base URL of a threaded werkzeug server running a CSRF-enabled app on the test database."""
+def live_app(app, database_url):
+    """The CSRF-enabled app the live server runs. A test that needs another setting for one
+    flow changes it with `monkeypatch.setitem(live_app.config, ...)`, which puts it back after
+    the test (services read the config at request time)."""
     # Depending on `app` means the schema has been migrated before we serve anything.
 
     class LiveConfig(TestConfig):
@@ -41,7 +43,12 @@ def live_server(app, database_url):
         WTF_CSRF_ENABLED = True
         RATELIMIT_ENABLED = True
 
-    live_app = create_app(LiveConfig)
+    return create_app(LiveConfig)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of a threaded werkzeug server running a CSRF-enabled app on the test database."""
     # One line per request from werkzeug is noise in test output.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
