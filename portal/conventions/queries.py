@@ -167,3 +167,17 @@ def changes(old: ConventionVersion, new: ConventionVersion) -> list[tuple[str, s
 def month_start() -> datetime:
     """The first of this month (local time), in UTC."""
     return to_utc(local_today(utcnow()).replace(day=1), time())
+
+
+def paper_signatures(actor, version: ConventionVersion, limit: int = 30) -> list[Signature]:
+    """The version's latest signatures given on paper, in the staff member's scope, with the
+    household and its building loaded (one query)."""
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(
+        select(Signature).join(Household, Household.id == Signature.household_id)
+        .join(Zone, Zone.id == Household.building_id)
+        .where(Signature.version_id == version.id, Signature.paper.is_(True),
+               policy.overlap_filter(actor, "conventions.record", Zone.path))
+        .options(joinedload(Signature.household).joinedload(Household.building))
+        .order_by(Signature.id.desc()).limit(limit)))

@@ -4,7 +4,7 @@ board and 备案. 劝导员 and the 劝导 counts are in staff_persuasion.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,12 +12,12 @@ from sqlalchemy import select
 from portal import policy
 from portal.conventions import queries, services, staff_persuasion
 from portal.conventions.forms import AdoptForm, ConventionForm, ItemsForm, PaperForm, items_text
-from portal.conventions.models import Convention, ConventionVersion
+from portal.conventions.models import Convention, ConventionVersion, Signature
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import options
 from portal.types import utcnow
-from portal.uploads import save_photo
+from portal.uploads import photo_path, save_photo
 from portal.web.loading import load_or_404
 from portal.web.transaction import committing
 from portal.zones.models import Zone
@@ -192,7 +192,24 @@ def paper(convention_id: int):
                   "success" if made else "info")
             return redirect(back)
     return render_template("conventions/staff/paper.html", convention=convention,
-                           version=version, form=form)
+                           version=version, form=form,
+                           recorded=queries.paper_signatures(current_user, version))
+
+
+@bp.get("/signatures/<int:signature_id>/photo")
+@policy.require_permission("conventions.record")
+def paper_photo(signature_id: int):
+    """The photo of a paper sheet, for staff whose scope covers the household's building."""
+    signature = load_or_404(Signature, signature_id)
+    if not policy.can(current_user, "conventions.record", signature.household.building):
+        abort(403)
+    path = photo_path("conventions", signature.photo) if signature.photo else None
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=600)
+    response.cache_control.public = False  # a household's signature: never in a shared cache
+    response.cache_control.private = True
+    return response
 
 
 def _coverage(convention: Convention):

@@ -58,6 +58,7 @@ NOT_PAGES = {
     "wishes.photo": "a wish's photo (JPEG); the sweep uploads none, so it is a 404",
     "points.award_photo": "an award's evidence photo (JPEG); none uploaded, so a 404",
     "cases_staff.photo": "a matter's photo (JPEG) for staff; none uploaded, so a 404",
+    "conventions_staff.paper_photo": "a paper sheet's photo (JPEG); none uploaded, so a 404",
     "cases.photo": "a matter's photo (JPEG); the sweep uploads none, so it is a 404",
     "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
 }

@@ -37,7 +37,9 @@ def convention_targets(make_user, community, grid, building, resident) -> dict:
     services.join_household(volunteer, building, "1", "303")
     row = persuasion.appoint(admin, community, volunteer)
     persuasion.log(volunteer, first, item_index=1, place="3号楼楼道", note="已劝离")
+    neighbour = services.find_or_make_household(building, "2", "101")
+    paper, _made = services.record_paper(admin, first, neighbour, photo="t_none.jpg")
     second = services.amend(admin, convention, preamble=first.preamble,
                             items=[*first.items, {"kind": "do", "text": "文明养犬，牵绳出门"}])
     return {"convention_id": convention.id, "convention_version_id": second.id,
-            "persuader_id": row.id}
+            "persuader_id": row.id, "paper_signature_id": paper.id}

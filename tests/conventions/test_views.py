@@ -314,3 +314,26 @@ def test_a_household_elsewhere_cannot_sign(client, auth, make_user, tree, adopte
     assert "不适用于您家所在的楼栋" in _page(client.get(url, follow_redirects=True))
     client.post(url, data=once())
     assert _signatures() == 0
+
+
+def test_staff_see_the_photo_of_a_paper_sheet_in_their_scope(client, auth, make_user, tree,
+                                                            adopted):
+    """The paper page lists what was recorded; each links to its sheet's photo, which staff
+    of another community cannot open."""
+    coordinator = make_user("coordinator", zone=tree.xinan)
+    auth.login(coordinator)
+    url = f"/staff/conventions/{adopted.convention_id}/paper"
+    data = {"building": str(tree.xinan_building.id), "unit": "2", "room": "501"}
+    client.post(url, data={**data, **once(), "photo": (jpeg_bytes(), "sheet.jpg")},
+                content_type="multipart/form-data")
+    signature = db.session.scalar(select(Signature).where(Signature.paper.is_(True)))
+    page = client.get(url).get_data(as_text=True)
+    photo = f"/staff/conventions/signatures/{signature.id}/photo"
+    assert photo in page and "2单元501室" in page
+    answer = client.get(photo)
+    assert answer.status_code == 200 and answer.mimetype == "image/jpeg"
+    assert "private" in answer.headers["Cache-Control"]
+    answer.close()
+    auth.logout()
+    auth.login(make_user("coordinator", zone=tree.dongmei))
+    assert client.get(photo).status_code == 403
