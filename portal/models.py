@@ -24,7 +24,7 @@ from portal.council.meeting_models import (
     Vote,
     VoteLog,
 )
-from portal.council.models import Body, BodyMember
+from portal.council.models import Body, BodyMember, CouncilSetting
 from portal.council.topic_models import Topic, TopicBacker, TopicComment, TopicDraft
 from portal.inbox.models import Message
 from portal.members.models import MemberCard
@@ -52,7 +52,8 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
-    "Body", "BodyMember", "Topic", "TopicBacker", "TopicComment", "TopicDraft", "AgendaItem",
+    "Body", "BodyMember", "CouncilSetting", "Topic", "TopicBacker", "TopicComment",
+    "TopicDraft", "AgendaItem",
     "MeetingAttendance", "Meeting", "Vote", "VoteLog", "TopicProgress", "Convention",
     "ConventionVersion", "Household", "HouseholdMember", "Signature", "Persuader", "Persuasion",
     "Case", "CaseApiKey", "CaseCategory", "CaseEvent", "CaseFollower", "CaseUnit",

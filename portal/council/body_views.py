@@ -1,9 +1,10 @@
 """A community admin's bodies (居民代表会议, 居民议事会, 党群联席会, …): their rules (quorum, pass
-rule, roll call) and their members, each for a grid or building with a term."""
+rule, roll call) and their members, each for a grid or building with a term; and the
+community's backing rule for residents' topics."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from portal.accounts.services import normalise_phone
 from portal.council import services
 from portal.council.meeting_bp import PERMISSION, bp
 from portal.council.meeting_desk import community_asked
-from portal.council.meeting_forms import BodyForm, EndTermForm, MemberForm
+from portal.council.meeting_forms import BackingForm, BodyForm, EndTermForm, MemberForm
 from portal.council.models import Body, BodyMember
 from portal.extensions import db
 from portal.forms import options
@@ -35,8 +36,40 @@ def bodies():
     community, places = community_asked()
     rows = list(db.session.scalars(select(Body).where(Body.community_id == community.id)
                                    .order_by(Body.id))) if community else []
+    return _bodies_page(community, places, rows)
+
+
+def _bodies_page(community, places, rows, form: BackingForm | None = None, status: int = 200):
+    setting = services.setting_of(community) if community else None
+    if form is None:
+        form = BackingForm(formdata=None, data={
+            "threshold": setting.backing_threshold if setting else
+            current_app.config["COUNCIL_BACKING_THRESHOLD"] or 1,
+            "households_fifth": bool(setting and setting.households_fifth)})
+    threshold = services.backing_threshold(community) if community else 0
     return render_template("council/bodies/index.html", community=community, places=places,
-                           bodies=rows)
+                           bodies=rows, backing=form, threshold=threshold), status
+
+
+@bp.post("/staff/council/settings")
+@policy.require_permission(PERMISSION)
+def backing():
+    """The community's backing rule for residents' topics."""
+    community, places = community_asked()
+    if community is None:
+        abort(404)
+    form = BackingForm()
+    back = url_for(".bodies", community=community.code)
+    if form.validate_on_submit():
+        with committing(once=back) as done:
+            services.save_setting(current_user, community, threshold=form.threshold.data,
+                                  households_fifth=form.households_fifth.data)
+        if done:
+            flash(_("联署门槛已保存，之后提出的议题按新门槛。"), "success")
+            return redirect(back)
+    rows = list(db.session.scalars(select(Body).where(Body.community_id == community.id)
+                                   .order_by(Body.id)))
+    return _bodies_page(community, places, rows, form, 400)
 
 
 @bp.post("/staff/council/bodies/defaults")

@@ -1,11 +1,27 @@
 """微议事 meeting forms (shape only; the rules live in council/services.py and meetings.py)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import Optional
 
 from portal.accounts.forms import MultiCheckboxField, PhoneField
-from portal.forms import PageForm, date_range, int_or_zero, max_length, options, required
+from portal.forms import (
+    PageForm,
+    date_range,
+    int_or_zero,
+    max_length,
+    number_range,
+    options,
+    required,
+)
 
 PASS_CHOICES = (("two_thirds", _l("到会人数的三分之二以上同意")),
                 ("majority", _l("到会人数的过半数同意")))
@@ -22,6 +38,15 @@ class BodyForm(PageForm):
                             description=_l("弃权算到会，不算同意。"))
     roll_call = BooleanField(_l("记名表决：公示时列出每位成员的表决意见"))
     is_active = BooleanField(_l("在用"), default=True)
+
+
+class BackingForm(PageForm):
+    """How many backers send a resident's topic to the party branch."""
+
+    threshold = IntegerField(_l("联署人数"), default=20, render_kw={"inputmode": "numeric"},
+                             validators=[Optional(), number_range(1, 10000)],
+                             description=_l("本社区居民联署满这个人数，议题交社区党组织审核。"))
+    households_fifth = BooleanField(_l("改按本社区已知户数的五分之一计（同召集居民会议）"))
 
 
 class MemberForm(PageForm):

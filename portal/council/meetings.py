@@ -62,7 +62,7 @@ def schedule(actor, body: Body, *, title: str, start_dt: datetime, place: str,
     for member in bodies.serving(body, start_dt.date()):
         notify(member.user_id, "council.meeting", f"会议通知：{title}",
                f"{place}。请按时参加，到场后扫码签到。", f"/council/meetings/{meeting.id}",
-               dedupe_key=f"council:meeting:{meeting.id}:{member.user_id}")
+               dedupe_key=f"council:meeting:{meeting.id}:{member.user_id}", sms=True)
     audit.record(actor, "council.meeting", meeting, f"安排会议“{title}”", body.community)
     return meeting
 

@@ -64,3 +64,22 @@ class BodyMember(db.Model):
 
     def serves_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or day <= self.term_end)
+
+
+class CouncilSetting(db.Model):
+    """A community's own rule for when a resident's topic has enough backers to go to the
+    party branch: a number of residents, or one fifth of the households known (as for calling
+    a 居民会议, 居委会组织法 art. 9). Without a row, COUNCIL_BACKING_THRESHOLD applies."""
+
+    __tablename__ = "council_settings"
+    __table_args__ = (
+        CheckConstraint("backing_threshold BETWEEN 1 AND 10000", name="threshold_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("zones.id"), unique=True)
+    backing_threshold: Mapped[int] = mapped_column(default=20)
+    #: one fifth of the community's known households instead of the fixed number
+    households_fifth: Mapped[bool] = mapped_column(default=False)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,19 +1,23 @@
-"""微议事's bodies and their representatives: a community's admin keeps them. Flushes, never
-commits: the request (or the command) commits once."""
+"""微议事's bodies and their representatives, and each community's backing rule for topics: a
+community's admin keeps them. Flushes, never commits: the request (or the command) commits
+once."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit, policy
 from portal.accounts.models import User
-from portal.council.models import Body, BodyMember
+from portal.conventions.models import Household, HouseholdMember
+from portal.council.models import Body, BodyMember, CouncilSetting
 from portal.council.rules import PASS_RULES, QUORUM_RULES
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.types import utcnow
 from portal.zones.models import Zone
 
 #: the bodies a community starts with (seed 004's 五会 and the 居委会组织法's 居民代表会议)
@@ -101,3 +105,44 @@ def serving(body: Body, day: date) -> list[BodyMember]:
         select(BodyMember).where(BodyMember.body_id == body.id, BodyMember.term_start <= day,
                                  (BodyMember.term_end.is_(None)) | (BodyMember.term_end >= day))
         .order_by(BodyMember.id)))
+
+
+def setting_of(community: Zone) -> CouncilSetting | None:
+    return db.session.scalar(select(CouncilSetting).where(
+        CouncilSetting.community_id == community.id))
+
+
+def backing_threshold(community: Zone) -> int:
+    """How many backers take a resident's topic to the party branch in `community`: its own
+    number, or one fifth of its known households (rounded up, at least 1), or the portal's
+    COUNCIL_BACKING_THRESHOLD (0: straight to review)."""
+    setting = setting_of(community)
+    if setting is None:
+        return max(int(current_app.config["COUNCIL_BACKING_THRESHOLD"]), 0)
+    if setting.households_fifth:
+        known = db.session.scalar(
+            select(func.count(func.distinct(Household.id)))
+            .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+            .join(Zone, Zone.id == Household.building_id)
+            .where(Zone.path.startswith(community.path, autoescape=True)))
+        return max(-(-known // 5), 1)
+    return setting.backing_threshold
+
+
+def save_setting(actor, community: Zone, *, threshold, households_fifth: bool) -> CouncilSetting:
+    """The community's admin sets its backing rule; topics already collecting keep theirs."""
+    policy.check(actor, "council.bodies", community)
+    if not households_fifth and (not isinstance(threshold, int) or not 1 <= threshold <= 10000):
+        raise DomainError("bad_threshold", _l("联署人数请填 1 到 10000。"), 400)
+    setting = setting_of(community)
+    if setting is None:
+        setting = CouncilSetting(community_id=community.id, updated_by_id=actor.id)
+        db.session.add(setting)
+    if not households_fifth:
+        setting.backing_threshold = threshold
+    setting.households_fifth = bool(households_fifth)
+    setting.updated_by_id, setting.updated_dt = actor.id, utcnow()
+    db.session.flush()
+    rule = "已知户数的五分之一" if households_fifth else f"{setting.backing_threshold} 人"
+    audit.record(actor, "council.setting", community, f"议题联署门槛改为{rule}", community)
+    return setting

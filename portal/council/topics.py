@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +16,7 @@ from portal import audit, policy
 from portal.accounts.models import User
 from portal.cases.models import JOINT, Case
 from portal.cases.workdays import due_after
+from portal.council import services as bodies
 from portal.council.models import Body, BodyMember
 from portal.council.topic_models import (
     BACKING,
@@ -80,7 +80,7 @@ def propose(user: User, *, title: str, problem: str, proposal: str = "",
     photos = list(photos or [])
     if len(photos) > MAX_PHOTOS:
         raise DomainError("too_many_photos", _l("最多上传 3 张照片。"), 400)
-    threshold = max(int(current_app.config["COUNCIL_BACKING_THRESHOLD"]), 0)
+    threshold = bodies.backing_threshold(community)
     topic = Topic(community_id=community.id, title=title, problem=problem, proposal=proposal,
                   photos=photos, source="resident", raised_by_id=user.id, threshold=threshold,
                   status=BACKING if threshold else REVIEW, created_dt=now,

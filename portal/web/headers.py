@@ -18,9 +18,9 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-#: endpoints that clean and log odd input themselves (a scanner may send anything, and a
-#: refused scan must still reach the scan log)
-NUL_TOLERANT = frozenset({"checkin_staff.scan"})
+#: endpoints that clean and log odd input themselves (a scanner or a camera may send anything,
+#: and a refused scan must still reach the scan log)
+NUL_TOLERANT = frozenset({"checkin_staff.scan", "checkin.scanned"})
 
 
 def refuse_nul() -> None:

@@ -23,6 +23,8 @@ ACCESS: dict = {
      "/staff/council/bodies/new?community={community_code}"): ADMINS,
     ("council_meetings.edit_body", "GET", "/staff/council/bodies/{body_id}"): ADMINS,
     ("council_meetings.edit_body", "POST", "/staff/council/bodies/{body_id}"): ADMINS,
+    ("council_meetings.backing", "POST",
+     "/staff/council/settings?community={community_code}"): ADMINS,
     ("council_meetings.add_member", "POST", "/staff/council/bodies/{body_id}/members"): ADMINS,
     ("council_meetings.end_term", "POST",
      "/staff/council/members/{council_member_id}/end"): ADMINS,
@@ -62,6 +64,7 @@ ACCESS: dict = {
 FUZZ: dict = {
     "council_meetings.bodies": "community",
     "council_meetings.seed_bodies": "community",
+    "council_meetings.backing": "community",
     "council_meetings.edit_body": "community",
     "council_meetings.add_member": "",
     "council_meetings.end_term": "+day",

@@ -233,3 +233,9 @@ def test_staff_run_the_meeting_but_only_an_admin_schedules_it(world, make_user, 
                    start_dt=utcnow() + timedelta(hours=2), place="党群服务中心",
                    topics=[item.topic]) == "forbidden"
     assert meetings.close_vote(coordinator, item).yes == 1
+
+
+def test_members_are_also_texted_the_invitation_where_sms_is_configured(texts, world):
+    w = world(3)
+    phones = sorted(phone for phone, text in texts if "会议通知" in text)
+    assert phones == sorted(member.user.phone for member in w["reps"])
