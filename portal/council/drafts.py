@@ -31,10 +31,20 @@ def _check_text(text: str) -> str:
     return text
 
 
+def _before_the_vote(topic: Topic) -> None:
+    """The draft is settled once its vote opens: the text voted on is the text published."""
+    from portal.council.meeting_models import AgendaItem
+
+    if db.session.scalar(select(AgendaItem.id).where(
+            AgendaItem.topic_id == topic.id, AgendaItem.vote != "pending").limit(1)):
+        raise DomainError("voting_started", _l("议题已经开始表决，草案不能再改。"))
+
+
 def open_comment(actor, topic: Topic, days, now: datetime | None = None) -> TopicDraft:
     """Open the public comment period on the accepted topic's draft (its proposal first)."""
     now = now or utcnow()
     policy.check(actor, "council.review", topic.community)
+    _before_the_vote(topic)
     if topic.status != ACCEPTED:
         raise DomainError("not_accepted", _l("议题立项后才能征求意见。"))
     if not isinstance(days, int) or not 1 <= days <= MAX_COMMENT_DAYS:
@@ -59,6 +69,7 @@ def _new(actor, topic: Topic, text: str) -> TopicDraft:
 def revise(actor, topic: Topic, text: str) -> TopicDraft:
     """A new version of the draft; the old ones and their comments stay."""
     policy.check(actor, "council.review", topic.community)
+    _before_the_vote(topic)
     if latest(topic) is None:
         raise DomainError("no_draft", _l("请先开始征求意见。"))
     draft = _new(actor, topic, _check_text(text))

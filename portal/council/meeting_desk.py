@@ -16,7 +16,7 @@ from portal.council import meeting_pages as pages
 from portal.council import meetings
 from portal.council.meeting_bp import PERMISSION, RUN, bp
 from portal.council.meeting_forms import MeetingForm, PaperForm, ProxyForm, ScanForm
-from portal.council.meeting_models import AgendaItem, Vote
+from portal.council.meeting_models import CHOICES, AgendaItem, Vote
 from portal.council.models import Body, BodyMember
 from portal.council.topic_models import ACCEPTED, Topic
 from portal.errors import DomainError
@@ -54,8 +54,10 @@ def _schedule_choices(form: MeetingForm, community: Zone) -> None:
     form.body.choices = options([(b.id, b.name) for b in db.session.scalars(
         select(Body).where(Body.community_id == community.id, Body.is_active.is_(True))
         .order_by(Body.id))])
+    taken = select(AgendaItem.topic_id).where(meetings.decided_or_due())
     form.topics.choices = [(t.id, t.title) for t in db.session.scalars(
-        select(Topic).where(Topic.community_id == community.id, Topic.status == ACCEPTED)
+        select(Topic).where(Topic.community_id == community.id, Topic.status == ACCEPTED,
+                            Topic.id.not_in(taken))
         .order_by(Topic.id.desc()).limit(100))]
 
 
@@ -208,8 +210,9 @@ def paper(item_id: int):
 def confirm_paper(vote_id: int):
     vote = load_or_404(Vote, vote_id)
     item = _item(vote.item_id)
+    seen = request.form.get("seen")
     with committing() as done:
-        meetings.confirm_paper(current_user, vote)
+        meetings.confirm_paper(current_user, vote, seen if seen in CHOICES else None)
     if done:
         flash(_("纸质票已核对确认。"), "success")
     return redirect(_back(item.meeting_id, "ballots"))
@@ -235,7 +238,8 @@ def minutes(meeting_id: int):
     return render_template("council/meetings/minutes.html", meeting=meeting,
                            quorum=pages.quorum(meeting, members), members=members,
                            attendance=pages.attendance(meeting),
-                           votes=pages.votes_by_member(meeting) if meeting.body.roll_call
-                           else {}, printed_dt=utcnow())
+                           votes=pages.votes_by_member(meeting)
+                           if any(item.roll_call for item in meeting.items) else {},
+                           printed_dt=utcnow())
 
 

@@ -50,6 +50,12 @@ class AgendaItem(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id"), index=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("council_topics.id"), index=True)
     vote: Mapped[str] = mapped_column(String(8), default="pending")
+    #: the body's rules and the draft's version as they stood when the vote opened: the count,
+    #: the result's wording and whether names are published follow these, never a later edit
+    quorum_rule: Mapped[str | None] = mapped_column(String(12))
+    pass_rule: Mapped[str | None] = mapped_column(String(12))
+    roll_call: Mapped[bool | None]
+    draft_number: Mapped[int | None]
     #: the count, written once when the vote closes
     members: Mapped[int | None]
     present: Mapped[int | None]

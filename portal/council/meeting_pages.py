@@ -149,10 +149,11 @@ def meetings_of(community_ids: list[int], *, limit: int = 50) -> list[Meeting]:
 
 def my_meetings(user, *, since: datetime, limit: int = 30) -> list[Meeting]:
     """Meetings of the bodies the user serves on (on the meeting's day), from `since` on."""
-    return list(db.session.scalars(
-        select(Meeting).join(BodyMember, BodyMember.body_id == Meeting.body_id)
+    rows = db.session.execute(
+        select(Meeting, BodyMember).join(BodyMember, BodyMember.body_id == Meeting.body_id)
         .where(BodyMember.user_id == user.id, Meeting.start_dt >= since)
-        .options(joinedload(Meeting.body)).order_by(Meeting.start_dt).limit(limit)))
+        .options(joinedload(Meeting.body)).order_by(Meeting.start_dt).limit(limit)).all()
+    return [meeting for meeting, seat in rows if seat.serves_on(meeting.start_dt.date())]
 
 
 def method_counts(rows: list[MeetingAttendance]) -> Counter:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, policy
 from portal.codes import CodeError, check_step, signer, step_of, unsign
 from portal.council import services as bodies
+from portal.council.drafts import latest as latest_draft
 from portal.council.meeting_models import (
     CHOICES,
     AgendaItem,
@@ -53,6 +54,10 @@ def schedule(actor, body: Body, *, title: str, start_dt: datetime, place: str,
     if not topics or any(t.community_id != body.community_id or t.status != ACCEPTED
                          for t in topics):
         raise DomainError("bad_agenda", _l("议程只能列本社区已立项的议题。"), 400)
+    if db.session.scalar(select(AgendaItem.id).where(
+            AgendaItem.topic_id.in_([t.id for t in topics]), decided_or_due()).limit(1)):
+        raise DomainError("on_agenda", _l(
+            "议程里有议题已经列入另一次会议，或已经表决有了结果。"), 400)
     meeting = Meeting(body_id=body.id, title=title, start_dt=start_dt, place=place,
                       created_by_id=actor.id)
     db.session.add(meeting)
@@ -65,6 +70,13 @@ def schedule(actor, body: Body, *, title: str, start_dt: datetime, place: str,
                dedupe_key=f"council:meeting:{meeting.id}:{member.user_id}", sms=True)
     audit.record(actor, "council.meeting", meeting, f"安排会议“{title}”", body.community)
     return meeting
+
+
+def decided_or_due():
+    """An agenda item that keeps its topic off another meeting: still to be voted on, being
+    voted on, or closed with a quorum (a vote without one may be held again)."""
+    return (AgendaItem.vote.in_(("pending", "open"))
+            | ((AgendaItem.vote == "closed") & AgendaItem.quorate.is_(True)))
 
 
 def _member(meeting: Meeting, user) -> BodyMember | None:
@@ -85,6 +97,8 @@ def attend(recorder, meeting: Meeting, member: BodyMember, *, method: str = "sca
             raise NotAllowed()
     else:
         policy.check(recorder, "council.run", meeting.body.community)
+        policy.check_not_beneficiary(recorder, member.user_id, _l(
+            "不能为自己登记出席或委托出席，请本人扫码，或让另一位工作人员登记。"))
         note = (note or "").strip()
         if method not in ("clerk", "proxy") or (method == "proxy" and not 2 <= len(note) <= 200):
             raise DomainError("needs_reason", _l("委托出席请写明受托人和原因。"), 400)
@@ -98,6 +112,9 @@ def attend(recorder, meeting: Meeting, member: BodyMember, *, method: str = "sca
     if method == "proxy":
         audit.record(recorder, "council.proxy", meeting,
                      f"{member.user.name} 委托出席：{note}", meeting.body.community)
+    elif method == "clerk":
+        audit.record(recorder, "council.attend", meeting, f"登记 {member.user.name} 出席",
+                     meeting.body.community)
     return True
 
 
@@ -140,6 +157,15 @@ def clerk_scan(clerk, meeting: Meeting, token: str, now: datetime | None = None)
     return member, attend(clerk, meeting, member, method="clerk")
 
 
+def members_counted(meeting: Meeting) -> set[int]:
+    """The members a meeting counts against: those serving on its day, and any who attended
+    and whose term was changed since (still counted, never more present than members)."""
+    serving = {m.id for m in bodies.serving(meeting.body, meeting.start_dt.date())}
+    attended = set(db.session.scalars(select(MeetingAttendance.member_id).where(
+        MeetingAttendance.meeting_id == meeting.id)))
+    return serving | attended
+
+
 def present_count(meeting_id: int) -> int:
     return db.session.scalar(select(func.count(MeetingAttendance.id)).where(
         MeetingAttendance.meeting_id == meeting_id))
@@ -155,17 +181,33 @@ def open_vote(actor, item: AgendaItem) -> AgendaItem:
     item = _lock(item)
     if item.vote != "pending":
         raise DomainError("vote_not_pending", _l("这个议题的表决已经开始或结束了。"))
+    body = item.meeting.body
+    draft = latest_draft(item.topic)
     item.vote = "open"
+    item.quorum_rule, item.pass_rule, item.roll_call = (body.quorum_rule, body.pass_rule,
+                                                        body.roll_call)
+    item.draft_number = draft.number if draft is not None else None
     db.session.flush()
+    audit.record(actor, "council.open", item, f"议题“{item.topic.title}”开始表决",
+                 body.community)
     return item
 
 
-def _present_member(item: AgendaItem, member: BodyMember) -> None:
-    attended = db.session.scalar(select(MeetingAttendance.id).where(
+#: how often one member may change their vote on one item (the log stays bounded)
+MAX_CHANGES = 20
+
+
+def _present_member(item: AgendaItem, member: BodyMember, *, paper: bool) -> None:
+    """Present in person to vote on a phone; a member present by proxy votes through the
+    holder's paper ballot, which a clerk enters."""
+    method = db.session.scalar(select(MeetingAttendance.method).where(
         MeetingAttendance.meeting_id == item.meeting_id,
         MeetingAttendance.member_id == member.id))
-    if attended is None:
+    if method is None:
         raise DomainError("not_present", _l("签到出席后才能表决。"), 403)
+    if method == "proxy" and not paper:
+        raise DomainError("proxy_votes_on_paper", _l(
+            "您是委托出席的，由受托人填写纸质表决票，工作人员录入。"), 403)
 
 
 def _put(item: AgendaItem, member: BodyMember, choice: str, *, actor, paper: bool) -> Vote:
@@ -176,9 +218,16 @@ def _put(item: AgendaItem, member: BodyMember, choice: str, *, actor, paper: boo
         raise DomainError("vote_closed" if item.vote == "closed" else "vote_not_open",
                           _l("表决已经结束了。") if item.vote == "closed"
                           else _l("表决还没有开始。"))
-    _present_member(item, member)
+    _present_member(item, member, paper=paper)
     vote = db.session.scalar(select(Vote).where(Vote.item_id == item.id,
                                                 Vote.member_id == member.id))
+    if vote is not None and paper and not vote.paper:
+        raise DomainError("voted_on_phone", _l(
+            "这位成员已经在手机上表决了，不能再录入纸质票。"), 400)
+    changes = db.session.scalar(select(func.count(VoteLog.id)).where(
+        VoteLog.item_id == item.id, VoteLog.member_id == member.id))
+    if changes >= MAX_CHANGES:
+        raise DomainError("too_many_changes", _l("表决意见改得太多次了，请找工作人员。"), 400)
     if vote is None:
         vote = Vote(item_id=item.id, member_id=member.id)
         db.session.add(vote)
@@ -210,19 +259,27 @@ def enter_paper(actor, item: AgendaItem, member: BodyMember, choice: str) -> Vot
     return vote
 
 
-def confirm_paper(actor, vote: Vote) -> Vote:
+def confirm_paper(actor, vote: Vote, seen: str | None = None) -> Vote:
+    """A second staff member confirms a paper ballot: never the one who entered it, never
+    their own, and only the choice they saw (`seen`) if it has since been re-entered."""
     item = db.session.get(AgendaItem, vote.item_id)
     policy.check(actor, "council.run", item.meeting.body.community)
-    if vote.entered_by_id == actor.id:
-        raise DomainError("self_confirm", _l("纸质票须由另一位工作人员核对确认。"), 403)
     item = _lock(item)
     db.session.refresh(vote)
+    if vote.entered_by_id == actor.id:
+        raise DomainError("self_confirm", _l("纸质票须由另一位工作人员核对确认。"), 403)
+    policy.check_not_beneficiary(actor, vote.member.user_id, _l(
+        "不能确认自己的表决票，请让另一位工作人员核对。"))
     if item.vote != "open" or not vote.paper or vote.confirmed_by_id is not None:
         raise DomainError("not_confirmable", _l("这张票已经确认过，或表决已经结束。"))
+    if seen is not None and seen != vote.choice:
+        raise DomainError("ballot_changed", _l("这张票刚被改过，请刷新后重新核对。"))
     vote.confirmed_by_id = actor.id
     db.session.add(VoteLog(item_id=item.id, member_id=vote.member_id, choice=vote.choice,
                            kind="confirm", actor_id=actor.id))
     db.session.flush()
+    audit.record(actor, "council.confirm", item, f"核对确认 {vote.member.user.name} 的纸质表决票",
+                 item.meeting.body.community)
     return vote
 
 
@@ -242,11 +299,11 @@ def close_vote(actor, item: AgendaItem, now: datetime | None = None) -> AgendaIt
     choices = dict(db.session.execute(
         select(Vote.choice, func.count()).where(Vote.item_id == item.id)
         .group_by(Vote.choice)).all())
-    tally = Tally(members=len(bodies.serving(meeting.body, meeting.start_dt.date())),
-                  present=present_count(meeting.id), yes=choices.get("yes", 0),
-                  no=choices.get("no", 0), abstain=choices.get("abstain", 0))
-    outcome = decide(tally, quorum_rule=meeting.body.quorum_rule,
-                     pass_rule=meeting.body.pass_rule)
+    tally = Tally(members=len(members_counted(meeting)), present=present_count(meeting.id),
+                  yes=choices.get("yes", 0), no=choices.get("no", 0),
+                  abstain=choices.get("abstain", 0))
+    outcome = decide(tally, quorum_rule=item.quorum_rule or meeting.body.quorum_rule,
+                     pass_rule=item.pass_rule or meeting.body.pass_rule)
     item.vote, item.closed_by_id, item.closed_dt = "closed", actor.id, now
     item.members, item.present = tally.members, tally.present
     item.yes, item.no, item.abstain = tally.yes, tally.no, tally.abstain

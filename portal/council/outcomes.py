@@ -53,7 +53,7 @@ def result_of(topic_id: int) -> AgendaItem | None:
 def roll_call(item: AgendaItem) -> list[tuple[str, str]]:
     """(name, choice) for each counted vote, only where the body votes by roll call; an empty
     list otherwise, so no page can show names the rule keeps back."""
-    if not item.meeting.body.roll_call:
+    if not item.roll_call:  # as it stood when the vote opened
         return []
     rows = db.session.execute(
         select(BodyMember, Vote.choice).join(Vote, Vote.member_id == BodyMember.id)

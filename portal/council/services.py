@@ -52,14 +52,26 @@ def save_body(actor, body: Body | None, *, community: Zone | None, name: str,
                                                     Body.name == name))
     if taken is not None and (body is None or taken != body.id):
         raise DomainError("name_taken", _l("本社区已经有同名的议事机构了。"), 400)
+    if body is not None and (body.quorum_rule, body.pass_rule, body.roll_call) != (
+            quorum_rule, pass_rule, bool(roll_call)) and _voting(body):
+        raise DomainError("voting_open", _l("表决进行中，不能修改表决规则。"))
     if body is None:
         body = Body(community_id=community.id)
         db.session.add(body)
     body.name, body.quorum_rule, body.pass_rule = name, quorum_rule, pass_rule
     body.roll_call, body.is_active = bool(roll_call), bool(is_active)
     db.session.flush()
-    audit.record(actor, "council.body", body, f"保存议事机构“{name}”", community)
+    rules = f"{'三分之二以上' if pass_rule == 'two_thirds' else '过半数'}通过" + \
+        ("，记名表决" if body.roll_call else "")
+    audit.record(actor, "council.body", body, f"保存议事机构“{name}”：{rules}", community)
     return body
+
+
+def _voting(body: Body) -> bool:
+    from portal.council.meeting_models import AgendaItem, Meeting
+
+    return db.session.scalar(select(AgendaItem.id).join(Meeting).where(
+        Meeting.body_id == body.id, AgendaItem.vote == "open").limit(1)) is not None
 
 
 def add_member(actor, body: Body, person: User | None, *, zone: Zone | None,

@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, ValidationError
 
 from portal.cases.forms import chosen_files
@@ -31,6 +39,8 @@ class ProposeForm(TopicText):
     photos = MultipleFileField(_l("照片（可不传）"), validators=[at_most_three_photos],
                                render_kw={"accept": "image/*"},
                                description=_l("最多 3 张，拍问题所在的地方；不要拍别人的脸。"))
+    #: shown only to a serving 居民代表: their topic goes straight to the branch
+    as_representative = BooleanField(_l("我是居民代表：直接提交社区党组织审核，不需联署"))
 
 
 class RaiseForm(TopicText):

@@ -105,18 +105,28 @@ def _may_raise_as(actor, community: Zone, source: str, day) -> bool:
     return False
 
 
+def serves_as_representative(user, community: Zone | None, day) -> bool:
+    return community is not None and _may_raise_as(user, community, "representative", day)
+
+
 def raise_directly(actor, community: Zone | None, *, source: str, title: str, problem: str,
-                   proposal: str = "", now: datetime | None = None) -> Topic:
+                   proposal: str = "", photos: list[str] | None = None,
+                   now: datetime | None = None) -> Topic:
     """Staff, the party branch or a serving representative put a topic straight to review."""
     now = now or utcnow()
     if community is None or community.kind != "community":
         raise DomainError("bad_zone", _l("请选择社区。"), 400)
     if not _may_raise_as(actor, community, source, now.date()):
+        if source == "representative":
+            raise DomainError("not_representative", _l("您不是本社区在任的居民代表。"), 400)
         raise NotAllowed()
     title, problem, proposal = _text(title, problem, proposal)
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError("too_many_photos", _l("最多上传 3 张照片。"), 400)
     topic = Topic(community_id=community.id, title=title, problem=problem, proposal=proposal,
-                  source=source, raised_by_id=actor.id, threshold=0, status=REVIEW,
-                  created_dt=now, **_review_values(now))
+                  photos=photos, source=source, raised_by_id=actor.id, threshold=0,
+                  status=REVIEW, created_dt=now, **_review_values(now))
     db.session.add(topic)
     db.session.flush()
     audit.record(actor, "council.raise", topic, f"直接提出议题“{title}”", community)

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from portal import policy
 from portal.cases.forms import chosen_files
+from portal.clock import local_today
 from portal.council import drafts, topics
 from portal.council import topic_lists as lists
 from portal.council.topic_forms import CommentForm, ProposeForm
@@ -73,18 +74,30 @@ def new():
     if form.validate_on_submit():
         with committing(once=True) as done:
             photos = [save_photo(f, "council", thumb=320) for f in chosen_files(form.photos)]
-            topic = topics.propose(current_user, title=form.title.data,
-                                   problem=form.problem.data, proposal=form.proposal.data or "",
-                                   photos=photos)
+            text = dict(title=form.title.data, problem=form.problem.data,
+                        proposal=form.proposal.data or "", photos=photos)
+            if form.as_representative.data:
+                topic = topics.raise_directly(current_user, _community(), source="representative",
+                                              **text)
+            else:
+                topic = topics.propose(current_user, **text)
             done.answer = detail_url(topic)
         if done:
-            flash(_("议题已提出。请邻居们来联署，人数够了就交社区党组织审核。"), "success")
+            flash(_("议题已提交社区党组织审核，2 个工作日内答复。")
+                  if form.as_representative.data else
+                  _("议题已提出。请邻居们来联署，人数够了就交社区党组织审核。"), "success")
             return redirect(done.answer)
     elif request.method == "POST":
         flash(_("还没有提交，请按下面标出的提示修改。"), "error")
-    community = community_of(current_user.home_zone) if current_user.home_zone else None
-    return render_template("council/topics/new.html", form=form, community=community), \
+    community = _community()
+    return render_template("council/topics/new.html", form=form, community=community,
+                           representative=topics.serves_as_representative(
+                               current_user, community, local_today(utcnow()))), \
         400 if request.method == "POST" else 200
+
+
+def _community():
+    return community_of(current_user.home_zone) if current_user.home_zone else None
 
 
 # ------------------------------------------------------------------ one topic

@@ -213,7 +213,7 @@ def test_staff_raise_a_topic_straight_to_review(client, auth, staff, branch, tre
     ({"title": ""}, 400, "这一项必须填写"),
     ({"source": ""}, 400, "请选择以什么身份提出"),
     ({"source": "resident"}, 403, None),
-    ({"source": "representative"}, 403, None),
+    ({"source": "representative"}, 400, "您不是本社区在任的居民代表"),
 ])
 def test_bad_raising_changes_nothing(client, auth, staff, tree, changes, status, words):
     as_(auth, staff)
