@@ -76,6 +76,11 @@ class AppointForm(PageForm):
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
+class ClearHouseholdForm(PageForm):
+    phone = StringField(_l("居民手机号"), validators=[required(), max_length(20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+
+
 class PersuasionForm(PageForm):
     #: the item's number from 1 (0: nothing, or something unreadable, chosen)
     item = SelectField(_l("依据的公约条目"), coerce=int_or_zero, validate_choice=False)

@@ -108,12 +108,11 @@ def signatures_of(household: Household | None, version_ids) -> dict[int, Signatu
         Signature.household_id == household.id, Signature.version_id.in_(ids)))}
 
 
-def members_of(household: Household) -> list:
-    from portal.accounts.models import User
-
-    return list(db.session.scalars(select(User).join(
-        HouseholdMember, HouseholdMember.user_id == User.id)
-        .where(HouseholdMember.household_id == household.id).order_by(HouseholdMember.id)))
+def member_count(household: Household) -> int:
+    """How many residents have joined the household. Households are self-declared, so the
+    page shows a count, never whose names (a stranger could claim the room)."""
+    return db.session.scalar(select(func.count(HouseholdMember.id))
+                             .where(HouseholdMember.household_id == household.id)) or 0
 
 
 def by_grid(rows) -> list[tuple[Zone | None, int, int]]:

@@ -38,17 +38,47 @@ def _part(value: str, what) -> str:
 
 
 def join_household(user: User, building: Zone | None, unit: str, room: str) -> Household:
-    """A resident says which household they live in (building, unit, room)."""
+    """A resident says which household they live in (building, unit, room), once: the
+    household is self-declared and signs (and may earn points) for its home, so changing it
+    afterwards goes through staff (`clear_household`), never the resident alone."""
     if building is None or building.kind != "building" or building.is_retired:
         raise DomainError("bad_zone", _l("请选择所住的楼栋。"), 400)
     unit, room = _part(unit, "unit"), _part(room, "room")
-    household = _household(building, unit, room)
     member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.user_id == user.id))
+    if member is not None:
+        mine = member.household
+        if (mine.building_id, mine.unit, mine.room) != (building.id, unit, room):
+            raise DomainError("household_set", _l("门牌已登记，如需更改请联系社区工作人员。"))
+        return mine
+    household = _household(building, unit, room)
+    try:
+        with db.session.begin_nested():
+            db.session.add(HouseholdMember(user_id=user.id, household_id=household.id))
+    except IntegrityError:  # the same resident saved twice at once (two tabs)
+        if household_of(user) != household:
+            raise DomainError("household_set", _l("门牌已登记，如需更改请联系社区工作人员。")) \
+                from None
+    return household
+
+
+def clear_household(actor, resident: User | None) -> Household:
+    """Staff clear a resident's household (they moved, or typed the wrong room) so that the
+    resident can set it again. The household's signatures stay with it."""
+    if resident is None:
+        raise DomainError("no_resident", _l("没有找到这个手机号的居民。"), 404)
+    member = db.session.scalar(select(HouseholdMember).where(
+        HouseholdMember.user_id == resident.id))
     if member is None:
-        member = HouseholdMember(user_id=user.id)
-        db.session.add(member)
-    member.household_id = household.id
+        raise DomainError("no_household", _l("这位居民还没有登记门牌。"), 400)
+    household = member.household
+    policy.check(actor, "conventions.record", household.building)
+    policy.check_not_beneficiary(actor, resident.id,
+                                 _l("不能清除自己的门牌，请让另一位工作人员办理。"))
+    db.session.delete(member)
     db.session.flush()
+    audit.record(actor, "convention.household_clear", resident,
+                 f"清除居民门牌：{household.building.name} {household.unit}{household.room}",
+                 household.building)
     return household
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import policy
-from portal.conventions import queries, services, staff_persuasion
+from portal.conventions import queries, services, staff_households, staff_persuasion
 from portal.conventions.forms import AdoptForm, ConventionForm, ItemsForm, PaperForm, items_text
 from portal.conventions.models import Convention, ConventionVersion, Signature
 from portal.errors import DomainError
@@ -249,3 +249,4 @@ bp.add_url_rule("/persuaders", view_func=staff_persuasion.persuaders, methods=["
 bp.add_url_rule("/persuaders/<int:persuader_id>/end", view_func=staff_persuasion.end_persuader,
                 methods=["POST"])
 bp.add_url_rule("/<int:convention_id>/persuasions", view_func=staff_persuasion.persuasions)
+bp.add_url_rule("/households", view_func=staff_households.households, methods=["GET", "POST"])
