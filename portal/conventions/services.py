@@ -26,6 +26,7 @@ from portal.council.meeting_models import AgendaItem
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.zones.models import Zone
+from portal.zones.services import community_of
 
 MAX_ITEMS = 80
 
@@ -158,6 +159,23 @@ def amend(actor, convention: Convention, *, preamble: str, items) -> ConventionV
     return version
 
 
+def _check_vote(convention: Convention, item: AgendaItem) -> None:
+    """A passed vote of the convention's own community that no other adoption cites. The
+    item's row lock serialises two adoptions citing it at once (PostgreSQL)."""
+    db.session.execute(select(AgendaItem.id).where(AgendaItem.id == item.id).with_for_update())
+    if item.vote != "closed" or not item.passed:
+        raise DomainError("not_passed", _l("只能依据已表决通过的议题通过公约。"), 400)
+    community = community_of(convention.zone)
+    if community is None or item.meeting.body.community_id != community.id:
+        raise DomainError("other_community", _l("只能依据本社区表决通过的议题通过公约。"), 400)
+    used = db.session.scalar(select(ConventionVersion).where(
+        ConventionVersion.agenda_item_id == item.id).limit(1))
+    if used is not None:
+        raise DomainError("item_used", _l(
+            "这个议题的表决已用于通过“%(title)s”第 %(n)d 版，一次表决只能通过一份公约。",
+            title=used.convention.title, n=used.number), 400)
+
+
 def adopt(actor, version: ConventionVersion, *, on: date, minutes: str = "",
           item: AgendaItem | None = None) -> ConventionVersion:
     """Adopted through a vote that passed, or recorded as adopted by the 居民会议 on a date
@@ -170,8 +188,7 @@ def adopt(actor, version: ConventionVersion, *, on: date, minutes: str = "",
         raise DomainError("bad_date", _l("请填写通过的日期。"), 400)
     minutes = (minutes or "").strip()
     if item is not None:
-        if item.vote != "closed" or not item.passed:
-            raise DomainError("not_passed", _l("只能依据已表决通过的议题通过公约。"), 400)
+        _check_vote(convention, item)
     elif not 2 <= len(minutes) <= 5000:
         raise DomainError("needs_minutes", _l("请附上居民会议的会议记录（2 到 5000 字）。"), 400)
     version.adopted_on, version.minutes = on, minutes

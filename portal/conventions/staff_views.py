@@ -95,7 +95,7 @@ def detail(convention_id: int):
         "conventions/staff/detail.html", convention=convention, versions=versions,
         latest=latest, current=services.current(convention), changes=changes,
         counts=queries.signature_counts(v.id for v in versions), adopt_form=adopt_form,
-        may_manage=may_manage)
+        votes=queries.adopting_items(versions), may_manage=may_manage)
 
 
 @bp.route("/<int:convention_id>/amend", methods=["GET", "POST"])
@@ -240,6 +240,7 @@ def print_sheet(convention_id: int):
     signed, known = queries.totals(rows)
     return render_template("conventions/staff/print.html", convention=convention,
                            version=version, signed=signed, known=known,
+                           votes=queries.adopting_items([version]),
                            percent=queries.percent(signed, known),
                            community=community_of(convention.zone), printed_dt=utcnow(),
                            filing=request.args.get("for") == "filing")
