@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal import audit, policy
 from portal.conventions.models import Convention, ConventionVersion
@@ -103,7 +104,17 @@ def counts_by_item(convention: Convention, since: datetime | None = None) -> lis
     return [(text, n) for text, n in db.session.execute(query).all()]
 
 
-def persuaders_of(community: Zone) -> list[Persuader]:
-    return list(db.session.scalars(
-        select(Persuader).where(Persuader.community_id == community.id)
-        .order_by(Persuader.is_active.desc(), Persuader.appointed_dt.desc())))
+def persuaders_in(communities) -> dict[int, list[Persuader]]:
+    """community id -> its 劝导员 (active first, then newest), with each person loaded: one
+    query for all the communities."""
+    ids = [c.id for c in communities]
+    found: dict[int, list[Persuader]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for row in db.session.scalars(
+            select(Persuader).where(Persuader.community_id.in_(ids))
+            .options(joinedload(Persuader.user))
+            .order_by(Persuader.is_active.desc(), Persuader.appointed_dt.desc(),
+                      Persuader.id.desc())):
+        found[row.community_id].append(row)
+    return found

@@ -9,7 +9,7 @@ import difflib
 from datetime import datetime, time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import policy
 from portal.clock import local_today, to_utc
@@ -42,6 +42,7 @@ def applying_to(user, household: Household | None) -> list[Convention]:
         return []
     return list(db.session.scalars(select(Convention).join(Zone, Zone.id == Convention.zone_id)
                                    .where(Convention.zone_id.in_(ids))
+                                   .options(contains_eager(Convention.zone))
                                    .order_by(Zone.path, Convention.id)))
 
 
@@ -51,6 +52,7 @@ def in_scope(actor) -> list[Convention]:
     return list(db.session.scalars(
         select(Convention).join(Zone, Zone.id == Convention.zone_id)
         .where(policy.overlap_filter(actor, "conventions.record", Zone.path))
+        .options(contains_eager(Convention.zone))
         .order_by(Zone.path, Convention.id)))
 
 

@@ -43,7 +43,8 @@ def persuaders():
         if done:
             flash(_("已聘任为劝导员。"), "success")
             return redirect(back)
-    rows = [(c, persuasion.persuaders_of(c)) for c in communities]
+    found = persuasion.persuaders_in(communities)
+    rows = [(c, found[c.id]) for c in communities]
     return render_template("conventions/staff/persuaders.html", form=form, rows=rows)
 
 
