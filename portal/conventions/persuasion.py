@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal import audit, policy
@@ -31,15 +32,23 @@ def appoint(actor, community: Zone | None, person) -> Persuader:
     policy.check(actor, "conventions.manage", community)
     if person is None or not person.is_active or not community.contains(person.home_zone):
         raise DomainError("not_resident", _l("劝导员须是本社区的居民。"), 400)
+    policy.check_not_beneficiary(actor, person.id,
+                                 _l("不能聘任自己为劝导员，请让另一位管理员聘任。"))
     row = db.session.scalar(select(Persuader).where(Persuader.community_id == community.id,
                                                     Persuader.user_id == person.id))
     if row is None:
-        row = Persuader(community_id=community.id, user_id=person.id)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                row = Persuader(community_id=community.id, user_id=person.id,
+                                is_active=True, appointed_by_id=actor.id, appointed_dt=utcnow())
+                db.session.add(row)
+        except IntegrityError:  # another admin appointed the same person at the same moment
+            raise DomainError("already_persuader", _l("这位居民已经是劝导员了。")) from None
     elif row.is_active:
         raise DomainError("already_persuader", _l("这位居民已经是劝导员了。"))
-    row.is_active, row.appointed_by_id, row.appointed_dt = True, actor.id, utcnow()
-    db.session.flush()
+    else:
+        row.is_active, row.appointed_by_id, row.appointed_dt = True, actor.id, utcnow()
+        db.session.flush()
     audit.record(actor, "convention.persuader", row, f"聘任劝导员 {person.name}", community)
     return row
 

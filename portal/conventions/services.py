@@ -244,6 +244,9 @@ def record_paper(actor, version: ConventionVersion, household: Household, *, pho
                  signer: User | None = None) -> tuple[Signature, bool]:
     """Staff record a household's signature on the paper sheet, with a photo of it."""
     policy.check(actor, "conventions.record", household.building)
+    own = household_of(actor) == household or (signer is not None and signer.id == actor.id)
+    policy.check_not_beneficiary(actor, actor.id if own else None,
+                                 _l("不能为自己家录入纸质签名，请让另一位工作人员录入。"))
     if not version.convention.zone.contains(household.building):
         raise DomainError("other_zone", _l("这份公约不适用于这户所在的楼栋。"), 400)
     if not photo:
