@@ -70,6 +70,7 @@ def clear_household(actor, resident: User | None) -> Household:
     member = db.session.scalar(select(HouseholdMember).where(
         HouseholdMember.user_id == resident.id))
     if member is None:
+        policy.check(actor, "conventions.record", resident.home_zone)  # no peeking elsewhere
         raise DomainError("no_household", _l("这位居民还没有登记门牌。"), 400)
     household = member.household
     policy.check(actor, "conventions.record", household.building)

@@ -90,6 +90,9 @@ def test_staff_clear_a_household_in_scope_audited(make_user, tree):
     assert "302" in event.summary
     assert code_of(services.clear_household, coordinator, person) == "no_household"
     assert code_of(services.clear_household, coordinator, None) == "no_resident"
+    with pytest.raises(NotAllowed):  # another community's staff learn nothing either way
+        services.clear_household(make_user("coordinator", zone=tree.dongmei), person)
+    db.session.rollback()
     services.join_household(person, tree.xinan_building, "", "402")  # set again
     assert services.household_of(person).room == "402"
 
