@@ -72,8 +72,13 @@ class PaperForm(PageForm):
 
 class AppointForm(PageForm):
     community = SelectField(_l("社区"), coerce=int_or_zero, validate_choice=False)
-    phone = StringField(_l("志愿者手机号"), validators=[required(), max_length(11)],
+    phone = StringField(_l("志愿者手机号"), validators=[required(), max_length(20)],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class ClearHouseholdForm(PageForm):
+    phone = StringField(_l("居民手机号"), validators=[required(), max_length(20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
 
 
 class PersuasionForm(PageForm):

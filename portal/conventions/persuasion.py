@@ -12,6 +12,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal import audit, policy
 from portal.conventions.models import Convention, ConventionVersion
@@ -30,15 +32,23 @@ def appoint(actor, community: Zone | None, person) -> Persuader:
     policy.check(actor, "conventions.manage", community)
     if person is None or not person.is_active or not community.contains(person.home_zone):
         raise DomainError("not_resident", _l("劝导员须是本社区的居民。"), 400)
+    policy.check_not_beneficiary(actor, person.id,
+                                 _l("不能聘任自己为劝导员，请让另一位管理员聘任。"))
     row = db.session.scalar(select(Persuader).where(Persuader.community_id == community.id,
                                                     Persuader.user_id == person.id))
     if row is None:
-        row = Persuader(community_id=community.id, user_id=person.id)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                row = Persuader(community_id=community.id, user_id=person.id,
+                                is_active=True, appointed_by_id=actor.id, appointed_dt=utcnow())
+                db.session.add(row)
+        except IntegrityError:  # another admin appointed the same person at the same moment
+            raise DomainError("already_persuader", _l("这位居民已经是劝导员了。")) from None
     elif row.is_active:
         raise DomainError("already_persuader", _l("这位居民已经是劝导员了。"))
-    row.is_active, row.appointed_by_id, row.appointed_dt = True, actor.id, utcnow()
-    db.session.flush()
+    else:
+        row.is_active, row.appointed_by_id, row.appointed_dt = True, actor.id, utcnow()
+        db.session.flush()
     audit.record(actor, "convention.persuader", row, f"聘任劝导员 {person.name}", community)
     return row
 
@@ -103,7 +113,17 @@ def counts_by_item(convention: Convention, since: datetime | None = None) -> lis
     return [(text, n) for text, n in db.session.execute(query).all()]
 
 
-def persuaders_of(community: Zone) -> list[Persuader]:
-    return list(db.session.scalars(
-        select(Persuader).where(Persuader.community_id == community.id)
-        .order_by(Persuader.is_active.desc(), Persuader.appointed_dt.desc())))
+def persuaders_in(communities) -> dict[int, list[Persuader]]:
+    """community id -> its 劝导员 (active first, then newest), with each person loaded: one
+    query for all the communities."""
+    ids = [c.id for c in communities]
+    found: dict[int, list[Persuader]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for row in db.session.scalars(
+            select(Persuader).where(Persuader.community_id.in_(ids))
+            .options(joinedload(Persuader.user))
+            .order_by(Persuader.is_active.desc(), Persuader.appointed_dt.desc(),
+                      Persuader.id.desc())):
+        found[row.community_id].append(row)
+    return found

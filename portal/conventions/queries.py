@@ -9,6 +9,7 @@ import difflib
 from datetime import datetime, time
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import policy
 from portal.clock import local_today, to_utc
@@ -41,6 +42,7 @@ def applying_to(user, household: Household | None) -> list[Convention]:
         return []
     return list(db.session.scalars(select(Convention).join(Zone, Zone.id == Convention.zone_id)
                                    .where(Convention.zone_id.in_(ids))
+                                   .options(contains_eager(Convention.zone))
                                    .order_by(Zone.path, Convention.id)))
 
 
@@ -50,6 +52,7 @@ def in_scope(actor) -> list[Convention]:
     return list(db.session.scalars(
         select(Convention).join(Zone, Zone.id == Convention.zone_id)
         .where(policy.overlap_filter(actor, "conventions.record", Zone.path))
+        .options(contains_eager(Convention.zone))
         .order_by(Zone.path, Convention.id)))
 
 
@@ -108,12 +111,11 @@ def signatures_of(household: Household | None, version_ids) -> dict[int, Signatu
         Signature.household_id == household.id, Signature.version_id.in_(ids)))}
 
 
-def members_of(household: Household) -> list:
-    from portal.accounts.models import User
-
-    return list(db.session.scalars(select(User).join(
-        HouseholdMember, HouseholdMember.user_id == User.id)
-        .where(HouseholdMember.household_id == household.id).order_by(HouseholdMember.id)))
+def member_count(household: Household) -> int:
+    """How many residents have joined the household. Households are self-declared, so the
+    page shows a count, never whose names (a stranger could claim the room)."""
+    return db.session.scalar(select(func.count(HouseholdMember.id))
+                             .where(HouseholdMember.household_id == household.id)) or 0
 
 
 def by_grid(rows) -> list[tuple[Zone | None, int, int]]:
@@ -138,15 +140,31 @@ def percent(signed: int, known: int) -> int:
 
 
 def passed_items(community: Zone | None) -> list[AgendaItem]:
-    """The community's agenda items whose vote closed and passed, newest first."""
+    """The community's agenda items whose vote closed and passed and that no adoption cites
+    yet, newest first, with their meeting, body and topic loaded."""
     if community is None:
         return []
+    used = select(ConventionVersion.agenda_item_id).where(
+        ConventionVersion.agenda_item_id.is_not(None))
     return list(db.session.scalars(
         select(AgendaItem).join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(Body, Body.id == Meeting.body_id)
         .where(Body.community_id == community.id, AgendaItem.vote == "closed",
-               AgendaItem.passed.is_(True))
+               AgendaItem.passed.is_(True), AgendaItem.id.not_in(used))
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+                 joinedload(AgendaItem.topic))
         .order_by(AgendaItem.closed_dt.desc()).limit(50)))
+
+
+def adopting_items(versions) -> dict[int, AgendaItem]:
+    """agenda item id -> the passed vote a version was adopted by, with its meeting and topic
+    (one query), for "依据 … 议题“…”表决通过"."""
+    ids = [v.agenda_item_id for v in versions if v.agenda_item_id]
+    if not ids:
+        return {}
+    return {i.id: i for i in db.session.scalars(
+        select(AgendaItem).where(AgendaItem.id.in_(ids))
+        .options(joinedload(AgendaItem.meeting), joinedload(AgendaItem.topic)))}
 
 
 def lines(version: ConventionVersion) -> list[str]:
@@ -172,8 +190,6 @@ def month_start() -> datetime:
 def paper_signatures(actor, version: ConventionVersion, limit: int = 30) -> list[Signature]:
     """The version's latest signatures given on paper, in the staff member's scope, with the
     household and its building loaded (one query)."""
-    from sqlalchemy.orm import joinedload
-
     return list(db.session.scalars(
         select(Signature).join(Household, Household.id == Signature.household_id)
         .join(Zone, Zone.id == Household.building_id)

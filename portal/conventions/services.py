@@ -26,6 +26,7 @@ from portal.council.meeting_models import AgendaItem
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.zones.models import Zone
+from portal.zones.services import community_of
 
 MAX_ITEMS = 80
 
@@ -38,17 +39,48 @@ def _part(value: str, what) -> str:
 
 
 def join_household(user: User, building: Zone | None, unit: str, room: str) -> Household:
-    """A resident says which household they live in (building, unit, room)."""
+    """A resident says which household they live in (building, unit, room), once: the
+    household is self-declared and signs (and may earn points) for its home, so changing it
+    afterwards goes through staff (`clear_household`), never the resident alone."""
     if building is None or building.kind != "building" or building.is_retired:
         raise DomainError("bad_zone", _l("请选择所住的楼栋。"), 400)
     unit, room = _part(unit, "unit"), _part(room, "room")
-    household = _household(building, unit, room)
     member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.user_id == user.id))
+    if member is not None:
+        mine = member.household
+        if (mine.building_id, mine.unit, mine.room) != (building.id, unit, room):
+            raise DomainError("household_set", _l("门牌已登记，如需更改请联系社区工作人员。"))
+        return mine
+    household = _household(building, unit, room)
+    try:
+        with db.session.begin_nested():
+            db.session.add(HouseholdMember(user_id=user.id, household_id=household.id))
+    except IntegrityError:  # the same resident saved twice at once (two tabs)
+        if household_of(user) != household:
+            raise DomainError("household_set", _l("门牌已登记，如需更改请联系社区工作人员。")) \
+                from None
+    return household
+
+
+def clear_household(actor, resident: User | None) -> Household:
+    """Staff clear a resident's household (they moved, or typed the wrong room) so that the
+    resident can set it again. The household's signatures stay with it."""
+    if resident is None:
+        raise DomainError("no_resident", _l("没有找到这个手机号的居民。"), 404)
+    member = db.session.scalar(select(HouseholdMember).where(
+        HouseholdMember.user_id == resident.id))
     if member is None:
-        member = HouseholdMember(user_id=user.id)
-        db.session.add(member)
-    member.household_id = household.id
+        policy.check(actor, "conventions.record", resident.home_zone)  # no peeking elsewhere
+        raise DomainError("no_household", _l("这位居民还没有登记门牌。"), 400)
+    household = member.household
+    policy.check(actor, "conventions.record", household.building)
+    policy.check_not_beneficiary(actor, resident.id,
+                                 _l("不能清除自己的门牌，请让另一位工作人员办理。"))
+    db.session.delete(member)
     db.session.flush()
+    audit.record(actor, "convention.household_clear", resident,
+                 f"清除居民门牌：{household.building.name} {household.unit}{household.room}",
+                 household.building)
     return household
 
 
@@ -128,6 +160,23 @@ def amend(actor, convention: Convention, *, preamble: str, items) -> ConventionV
     return version
 
 
+def _check_vote(convention: Convention, item: AgendaItem) -> None:
+    """A passed vote of the convention's own community that no other adoption cites. The
+    item's row lock serialises two adoptions citing it at once (PostgreSQL)."""
+    db.session.execute(select(AgendaItem.id).where(AgendaItem.id == item.id).with_for_update())
+    if item.vote != "closed" or not item.passed:
+        raise DomainError("not_passed", _l("只能依据已表决通过的议题通过公约。"), 400)
+    community = community_of(convention.zone)
+    if community is None or item.meeting.body.community_id != community.id:
+        raise DomainError("other_community", _l("只能依据本社区表决通过的议题通过公约。"), 400)
+    used = db.session.scalar(select(ConventionVersion).where(
+        ConventionVersion.agenda_item_id == item.id).limit(1))
+    if used is not None:
+        raise DomainError("item_used", _l(
+            "这个议题的表决已用于通过“%(title)s”第 %(n)d 版，一次表决只能通过一份公约。",
+            title=used.convention.title, n=used.number), 400)
+
+
 def adopt(actor, version: ConventionVersion, *, on: date, minutes: str = "",
           item: AgendaItem | None = None) -> ConventionVersion:
     """Adopted through a vote that passed, or recorded as adopted by the 居民会议 on a date
@@ -140,8 +189,7 @@ def adopt(actor, version: ConventionVersion, *, on: date, minutes: str = "",
         raise DomainError("bad_date", _l("请填写通过的日期。"), 400)
     minutes = (minutes or "").strip()
     if item is not None:
-        if item.vote != "closed" or not item.passed:
-            raise DomainError("not_passed", _l("只能依据已表决通过的议题通过公约。"), 400)
+        _check_vote(convention, item)
     elif not 2 <= len(minutes) <= 5000:
         raise DomainError("needs_minutes", _l("请附上居民会议的会议记录（2 到 5000 字）。"), 400)
     version.adopted_on, version.minutes = on, minutes
@@ -197,6 +245,9 @@ def record_paper(actor, version: ConventionVersion, household: Household, *, pho
                  signer: User | None = None) -> tuple[Signature, bool]:
     """Staff record a household's signature on the paper sheet, with a photo of it."""
     policy.check(actor, "conventions.record", household.building)
+    own = household_of(actor) == household or (signer is not None and signer.id == actor.id)
+    policy.check_not_beneficiary(actor, actor.id if own else None,
+                                 _l("不能为自己家录入纸质签名，请让另一位工作人员录入。"))
     if not version.convention.zone.contains(household.building):
         raise DomainError("other_zone", _l("这份公约不适用于这户所在的楼栋。"), 400)
     if not photo:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal import policy
 from portal.accounts.models import User
+from portal.accounts.services import normalise_phone
 from portal.conventions import persuasion, queries
 from portal.conventions.forms import AppointForm
 from portal.conventions.models import Convention
@@ -37,13 +38,15 @@ def persuaders():
     back = url_for("conventions_staff.persuaders")
     if form.validate_on_submit():
         community = next((c for c in communities if c.id == form.community.data), None)
-        person = db.session.scalar(select(User).where(User.phone == form.phone.data.strip()))
+        person = db.session.scalar(select(User).where(
+            User.phone == normalise_phone(form.phone.data)))
         with committing(once=back) as done:
             persuasion.appoint(current_user, community, person)
         if done:
             flash(_("已聘任为劝导员。"), "success")
             return redirect(back)
-    rows = [(c, persuasion.persuaders_of(c)) for c in communities]
+    found = persuasion.persuaders_in(communities)
+    rows = [(c, found[c.id]) for c in communities]
     return render_template("conventions/staff/persuaders.html", form=form, rows=rows)
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import policy
-from portal.conventions import queries, services, staff_persuasion
+from portal.conventions import queries, services, staff_households, staff_persuasion
 from portal.conventions.forms import AdoptForm, ConventionForm, ItemsForm, PaperForm, items_text
 from portal.conventions.models import Convention, ConventionVersion, Signature
 from portal.errors import DomainError
@@ -95,7 +95,7 @@ def detail(convention_id: int):
         "conventions/staff/detail.html", convention=convention, versions=versions,
         latest=latest, current=services.current(convention), changes=changes,
         counts=queries.signature_counts(v.id for v in versions), adopt_form=adopt_form,
-        may_manage=may_manage)
+        votes=queries.adopting_items(versions), may_manage=may_manage)
 
 
 @bp.route("/<int:convention_id>/amend", methods=["GET", "POST"])
@@ -240,6 +240,7 @@ def print_sheet(convention_id: int):
     signed, known = queries.totals(rows)
     return render_template("conventions/staff/print.html", convention=convention,
                            version=version, signed=signed, known=known,
+                           votes=queries.adopting_items([version]),
                            percent=queries.percent(signed, known),
                            community=community_of(convention.zone), printed_dt=utcnow(),
                            filing=request.args.get("for") == "filing")
@@ -249,3 +250,4 @@ bp.add_url_rule("/persuaders", view_func=staff_persuasion.persuaders, methods=["
 bp.add_url_rule("/persuaders/<int:persuader_id>/end", view_func=staff_persuasion.end_persuader,
                 methods=["POST"])
 bp.add_url_rule("/<int:convention_id>/persuasions", view_func=staff_persuasion.persuasions)
+bp.add_url_rule("/households", view_func=staff_households.households, methods=["GET", "POST"])

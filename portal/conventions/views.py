@@ -124,9 +124,10 @@ def household():
         if done:
             flash(_("已保存您家的门牌。"), "success")
             return redirect(back)
-    members = queries.members_of(mine) if mine is not None else []
     return render_template("conventions/household.html", form=form, household=mine,
-                           place=_place(mine), members=members, next=request.values.get("next"),
+                           place=_place(mine), next=request.values.get("next"),
+                           back=back if request.values.get("next") else None,
+                           members=queries.member_count(mine) if mine is not None else 0,
                            has_buildings=bool(buildings))
 
 

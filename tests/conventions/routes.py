@@ -45,6 +45,9 @@ ACCESS: dict = {
     ("conventions_staff.persuaders", "POST", "/staff/conventions/persuaders"): ADMINS,
     ("conventions_staff.end_persuader", "POST",
      "/staff/conventions/persuaders/{persuader_id}/end"): ADMINS,
+    # clearing a resident's self-declared household (found by phone, checked in the service)
+    ("conventions_staff.households", "GET", "/staff/conventions/households"): RECORDERS,
+    ("conventions_staff.households", "POST", "/staff/conventions/households"): RECORDERS,
 }
 
 FUZZ: dict = {
@@ -65,6 +68,7 @@ FUZZ: dict = {
     "conventions_staff.persuasions": "",
     "conventions_staff.persuaders": "+community +phone",
     "conventions_staff.end_persuader": "",
+    "conventions_staff.households": "+phone",
 }
 
 OUT_OF_SCOPE: list = [

@@ -100,12 +100,12 @@ def test_signing_without_a_household_goes_to_set_it_and_back(client, auth, make_
     assert "代表 新安小区1栋2单元501室" in _page(client.get(sign_url))
 
 
-def test_household_page_shows_members_masked(client, auth, make_user, tree):
+def test_household_page_shows_a_member_count_not_names(client, auth, make_user, tree):
     _home(make_user, tree, "302", name="王秀英")
     me = _home(make_user, tree, "302", name="李建国")
     auth.login(me)
     page = _page(client.get("/conventions/household"))
-    assert "王**" in page and "李**" in page and "王秀英" not in page
+    assert "本户已登记 2 人" in page and "王**" not in page and "王秀英" not in page
     assert "/conventions/household" in _page(client.get("/me"))
 
 
@@ -245,19 +245,70 @@ def test_coverage_and_print(client, auth, make_user, tree, adopted, admin):
 
 
 def test_staff_list_query_count_is_flat(client, auth, admin, tree, count_queries):
+    """Conventions in different zones (each its own building), so a zone loaded per row
+    would show."""
+    from tests.conftest import make_zone
+
     def make(n):
         for i in range(n):
-            c = services.create(admin, tree.xinan, title=f"公约{i}", preamble="", items=ITEMS)
+            zone = make_zone(f"新安小区{i + 10}栋", "building", tree.xinan_grid)
+            c = services.create(admin, zone, title=f"公约{i}", preamble="", items=ITEMS)
             services.adopt(admin, c.versions[0], on=date(2026, 11, 20), minutes="通过。")
         db.session.commit()
 
     auth.login(admin)
-    make(2)
+    make(1)
     with count_queries() as few:
         client.get("/staff/conventions/")
     make(8)
     with count_queries() as many:
-        assert _page(client.get("/staff/conventions/")).count("已签 0 户") == 10
+        assert _page(client.get("/staff/conventions/")).count("已签 0 户") == 9
+    assert many.count == few.count
+
+
+def test_resident_list_query_count_is_flat(client, auth, admin, make_user, tree,
+                                           count_queries):
+    """The community's, the compound's and the building's conventions: three zones."""
+    person = _home(make_user, tree, "302")
+    auth.login(person)
+
+    def make(zone, title):
+        c = services.create(admin, zone, title=title, preamble="", items=ITEMS)
+        services.adopt(admin, c.versions[0], on=date(2026, 11, 20), minutes="通过。")
+        db.session.commit()
+
+    make(tree.xinan, "社区公约")
+    with count_queries() as few:
+        client.get("/conventions/")
+    make(tree.xinan_grid, "小区公约")
+    make(tree.xinan_building, "楼栋公约")
+    with count_queries() as many:
+        page = _page(client.get("/conventions/"))
+    assert "社区公约" in page and "小区公约" in page and "楼栋公约" in page
+    assert many.count == few.count
+
+
+def test_persuaders_page_query_count_is_flat(client, auth, make_user, tree, count_queries):
+    """A street admin's communities, each with its 劝导员: one query for them all."""
+    from tests.conftest import make_zone
+
+    street_admin = make_user("admin", zone=tree.street)
+    auth.login(street_admin)
+
+    def appoint(community, n):
+        for _ in range(n):
+            persuasion.appoint(street_admin, community, make_user(home=community))
+        db.session.commit()
+
+    appoint(tree.xinan, 1)
+    with count_queries() as few:
+        client.get("/staff/conventions/persuaders")
+    appoint(tree.dongmei, 3)
+    for i in range(3):
+        appoint(make_zone(f"第{i}社区", "community", tree.street), 2)
+    with count_queries() as many:
+        page = _page(client.get("/staff/conventions/persuaders"))
+    assert page.count("卸任") >= 10
     assert many.count == few.count
 
 
