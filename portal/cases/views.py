@@ -248,7 +248,8 @@ def hand_back(case_id: int):
 @login_required
 def transfer(case_id: int):
     return _step(case_id, "transfer", lambda case, form: services.transfer(
-        current_user, case, db.session.get(User, form.handler.data),
+        current_user, case,
+        db.session.get(User, form.handler.data) if form.handler.data else None,
         form.reason.data), _("已转办，新的办理人会收到通知。"))
 
 

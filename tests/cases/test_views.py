@@ -241,6 +241,9 @@ def test_hand_back_and_transfer(client, auth, file, admin, gridworker, make_user
     page = _page(client.post(f"/cases/{case.id}/transfer", data={
         **once(), "transfer-handler": "0", "transfer-reason": "不在我的网格"}))
     assert "请选择一位可以办理这件事项的人员" in page
+    page = _page(client.post(f"/cases/{case.id}/transfer", data={  # no handler field at all
+        **once(), "transfer-reason": "不在我的网格"}))
+    assert "请选择一位可以办理这件事项的人员" in page
     page = _page(client.post(f"/cases/{case.id}/transfer", data={
         **once(), "transfer-handler": str(colleague.id), "transfer-reason": "刘晓梅负责这栋楼"},
         follow_redirects=True))
