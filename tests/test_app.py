@@ -217,6 +217,12 @@ def test_the_bottom_bar_lights_the_tab_of_every_page(app):
     assert nav_tab("main.privacy") == "" and nav_tab(None) == ""
     assert nav_tab("cases_reception.index") == "home"  # a resident booking a reception
     assert nav_tab("cases_reception.slot") == "staff"  # staff logging it
+    assert nav_tab("council_meetings.desk") == "staff"  # the meeting desk
+    assert nav_tab("council_meetings.meeting") == "home"  # a member's vote page
+    # every staff URL of a shared blueprint lights 管理
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/staff/") and "GET" in rule.methods:
+            assert nav_tab(rule.endpoint) == "staff", rule.rule
 
 
 def test_the_shop_page_marks_its_tab(client, auth, make_user):
