@@ -150,7 +150,8 @@ def add_member(body_id: int):
             member = services.add_member(current_user, body, person,
                                          zone=db.session.get(Zone, form.zone.data or 0),
                                          term_start=form.term_start.data,
-                                         term_end=form.term_end.data)
+                                         term_end=form.term_end.data,
+                                         households=form.households.data)
             name = member.user.name
         if done:
             flash(_("%(name)s 已是“%(body)s”的成员。", name=name, body=body.name), "success")

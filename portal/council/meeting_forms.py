@@ -55,6 +55,10 @@ class MemberForm(PageForm):
     zone = SelectField(_l("代表的网格或楼栋"), coerce=int_or_zero, validate_choice=False)
     term_start = DateField(_l("任期开始"), validators=[required(), date_range])
     term_end = DateField(_l("任期结束（可不填）"), validators=[Optional(), date_range])
+    households = IntegerField(_l("代表的户数（联户代表填，可不填）"),
+                              render_kw={"inputmode": "numeric"},
+                              validators=[Optional(), number_range(1, 500)],
+                              description=_l("居民代表一般每五至十五户推选一人。"))
 
 
 class EndTermForm(PageForm):

@@ -46,6 +46,8 @@ class BodyMember(db.Model):
     __table_args__ = (
         UniqueConstraint("body_id", "user_id", name="council_body_user"),
         CheckConstraint("term_end IS NULL OR term_end >= term_start", name="term"),
+        CheckConstraint("households IS NULL OR households BETWEEN 1 AND 500",
+                        name="households_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +55,8 @@ class BodyMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: the grid or building they represent
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    #: a 联户代表 stands for a group of households (居民代表: one for every 5 to 15)
+    households: Mapped[int | None]
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
     added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

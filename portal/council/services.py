@@ -75,7 +75,8 @@ def _voting(body: Body) -> bool:
 
 
 def add_member(actor, body: Body, person: User | None, *, zone: Zone | None,
-               term_start: date, term_end: date | None = None) -> BodyMember:
+               term_start: date, term_end: date | None = None,
+               households: int | None = None) -> BodyMember:
     """Add a representative for a grid or building, or give a member a new term."""
     community = body.community
     policy.check(actor, "council.bodies", community)
@@ -88,12 +89,16 @@ def add_member(actor, body: Body, person: User | None, *, zone: Zone | None,
             not isinstance(term_end, date) or term_end < term_start
             or term_end > term_start + timedelta(days=366 * MAX_TERM_YEARS))):
         raise DomainError("bad_term", _l("任期结束日期要在开始之后，最长五年。"), 400)
+    if households is not None and (not isinstance(households, int)
+                                   or not 1 <= households <= 500):
+        raise DomainError("bad_households", _l("联户代表所代表的户数请填 1 到 500。"), 400)
     member = db.session.scalar(select(BodyMember).where(BodyMember.body_id == body.id,
                                                         BodyMember.user_id == person.id))
     if member is None:
         member = BodyMember(body_id=body.id, user_id=person.id, added_by_id=actor.id)
         db.session.add(member)
     member.zone_id, member.term_start, member.term_end = zone.id, term_start, term_end
+    member.households = households
     db.session.flush()
     audit.record(actor, "council.member", member,
                  f"{person.name} 任“{body.name}”代表（{zone.name}）", community)
@@ -125,20 +130,25 @@ def setting_of(community: Zone) -> CouncilSetting | None:
 
 
 def backing_threshold(community: Zone) -> int:
-    """How many backers take a resident's topic to the party branch in `community`: its own
-    number, or one fifth of its known households (rounded up, at least 1), or the portal's
+    return backing_rule(community)[0]
+
+
+def backing_rule(community: Zone) -> tuple[int, bool]:
+    """How many backers take a resident's topic to the party branch in `community`, and
+    whether they count by household: its own number of residents, or one fifth of its known
+    households (rounded up, at least 1; one backer per household), or the portal's
     COUNCIL_BACKING_THRESHOLD (0: straight to review)."""
     setting = setting_of(community)
     if setting is None:
-        return max(int(current_app.config["COUNCIL_BACKING_THRESHOLD"]), 0)
+        return max(int(current_app.config["COUNCIL_BACKING_THRESHOLD"]), 0), False
     if setting.households_fifth:
         known = db.session.scalar(
             select(func.count(func.distinct(Household.id)))
             .join(HouseholdMember, HouseholdMember.household_id == Household.id)
             .join(Zone, Zone.id == Household.building_id)
             .where(Zone.path.startswith(community.path, autoescape=True)))
-        return max(-(-known // 5), 1)
-    return setting.backing_threshold
+        return max(-(-known // 5), 1), True
+    return setting.backing_threshold, False
 
 
 def save_setting(actor, community: Zone, *, threshold, households_fifth: bool) -> CouncilSetting:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -53,6 +54,8 @@ class Topic(db.Model):
     #: residents backing it (TopicBacker), the raiser not counted, and the number it needs
     backers: Mapped[int] = mapped_column(default=0)
     threshold: Mapped[int] = mapped_column(default=0)
+    #: backed by households, one each (the community's one-fifth-of-households rule)
+    by_household: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: when it reached the branch, and by when the branch should decide (2 working days)
     review_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_due_dt: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -72,14 +75,19 @@ class Topic(db.Model):
 
 
 class TopicBacker(db.Model):
-    """A resident backing a topic (联署): once per resident per topic."""
+    """A resident backing a topic (联署): once per resident per topic, and once per household
+    where the community counts backing by households (household_id set; NULLs never clash)."""
 
     __tablename__ = "council_topic_backers"
-    __table_args__ = (UniqueConstraint("topic_id", "user_id", name="council_topic_backer"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "user_id", name="council_topic_backer"),
+        UniqueConstraint("topic_id", "household_id", name="council_topic_backer_household"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("council_topics.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

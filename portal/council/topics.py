@@ -16,6 +16,7 @@ from portal import audit, policy
 from portal.accounts.models import User
 from portal.cases.models import JOINT, Case
 from portal.cases.workdays import due_after
+from portal.conventions.services import household_of
 from portal.council import services as bodies
 from portal.council.models import Body, BodyMember
 from portal.council.topic_models import (
@@ -80,9 +81,10 @@ def propose(user: User, *, title: str, problem: str, proposal: str = "",
     photos = list(photos or [])
     if len(photos) > MAX_PHOTOS:
         raise DomainError("too_many_photos", _l("最多上传 3 张照片。"), 400)
-    threshold = bodies.backing_threshold(community)
+    threshold, by_household = bodies.backing_rule(community)
     topic = Topic(community_id=community.id, title=title, problem=problem, proposal=proposal,
                   photos=photos, source="resident", raised_by_id=user.id, threshold=threshold,
+                  by_household=by_household,
                   status=BACKING if threshold else REVIEW, created_dt=now,
                   **({} if threshold else _review_values(now)))
     db.session.add(topic)
@@ -154,8 +156,9 @@ def from_case(actor, case: Case, now: datetime | None = None) -> Topic:
 
 
 def back(user: User, topic: Topic, now: datetime | None = None) -> bool:
-    """联署: a resident of the community backs a topic once. Returns False when they already
-    had. The backing that reaches the threshold sends the topic to the party branch."""
+    """联署: a resident of the community backs a topic once (and, where the topic counts by
+    household, one member of each household). Returns False when they already had. The
+    backing that reaches the threshold sends the topic to the party branch."""
     now = now or utcnow()
     if user.id == topic.raised_by_id:
         raise DomainError("own_topic", _l("这是您自己提出的议题，不用再联署。"))
@@ -163,11 +166,20 @@ def back(user: User, topic: Topic, now: datetime | None = None) -> bool:
         raise DomainError("other_community", _l("只能联署本社区的议题。"), 403)
     if topic.status != BACKING:
         raise DomainError("not_backing", _l("这个议题已经不再征集联署了。"))
+    household = household_of(user) if topic.by_household else None
+    if topic.by_household and household is None:
+        raise DomainError("no_household", _l(
+            "这个议题按户联署：请先在“我的 → 我家”填写您家的门牌。"), 400)
     try:
         with db.session.begin_nested():
-            db.session.add(TopicBacker(topic_id=topic.id, user_id=user.id, created_dt=now))
+            db.session.add(TopicBacker(topic_id=topic.id, user_id=user.id, created_dt=now,
+                                       household_id=household.id if household else None))
     except IntegrityError:
-        return False
+        if household is None or db.session.scalar(select(TopicBacker.id).where(
+                TopicBacker.topic_id == topic.id, TopicBacker.user_id == user.id)):
+            return False
+        raise DomainError("household_backed", _l(
+            "您家已经有人联署了这个议题，每户算一次。")) from None
     db.session.execute(update(Topic).where(Topic.id == topic.id)
                        .values(backers=Topic.backers + 1))
     if _take(topic, "to_review", Topic.backers >= Topic.threshold, **_review_values(now)):

@@ -1,6 +1,8 @@
 """Each community's backing rule: a number of residents, or one fifth of its known households
 (as for calling a 居民会议); the portal's default where a community has set none."""
 
+from datetime import date
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -50,3 +52,45 @@ def test_the_bodies_page_sets_the_rule(client, auth, make_user, tree):
     assert answer.status_code == 302
     page = client.get(f"/staff/council/bodies?community={tree.xinan.code}")
     assert "联署满 8 人" in page.get_data(as_text=True)
+
+
+def test_under_the_one_fifth_rule_a_household_backs_once(make_user, tree):
+    admin = make_user("admin", zone=tree.xinan)
+    raiser = make_user()
+    neighbours = [make_user() for _ in range(3)]
+    conventions.join_household(neighbours[0], tree.xinan_building, "1", "201")
+    conventions.join_household(neighbours[1], tree.xinan_building, "1", "201")  # same flat
+    for room in ("301", "302", "303", "304", "305", "306", "307", "308"):
+        conventions.join_household(make_user(), tree.xinan_building, "1", room)
+    services.save_setting(admin, tree.xinan, threshold=None, households_fifth=True)
+    topic = topics.propose(raiser, title="加装电梯", problem="老楼没有电梯。")
+    assert (topic.threshold, topic.by_household) == (2, True)  # 9 households: a fifth is 2
+    assert topics.back(neighbours[0], topic) is True
+    assert topics.back(neighbours[0], topic) is False  # once each, as always
+    assert code_of(topics.back, neighbours[1], topic) == "household_backed"
+    assert code_of(topics.back, neighbours[2], topic) == "no_household"
+    assert topic.backers == 1 and topic.status == "backing"
+
+
+def test_a_representative_may_stand_for_a_group_of_households(make_user, tree):
+    admin = make_user("admin", zone=tree.xinan)
+    body = services.save_body(admin, None, community=tree.xinan, name="居民代表会议")
+    member = services.add_member(admin, body, make_user(), zone=tree.xinan_building,
+                                 term_start=date(2026, 1, 1), households=12)
+    assert member.households == 12
+    for bad in (0, 501, "12"):
+        assert code_of(services.add_member, admin, body, make_user(), zone=tree.xinan_building,
+                       term_start=date(2026, 1, 1), households=bad) == "bad_households"
+
+
+def test_the_body_page_adds_a_member_for_a_group_of_households(client, auth, make_user, tree):
+    admin = make_user("admin", zone=tree.xinan)
+    body = services.save_body(admin, None, community=tree.xinan, name="居民代表会议")
+    person = make_user(name="联户代表老周")
+    db.session.commit()
+    auth.login(admin)
+    answer = client.post(f"/staff/council/bodies/{body.id}/members", data={
+        **once(), "phone": person.phone, "zone": str(tree.xinan_building.id),
+        "term_start": "2026-01-01", "households": "12"}, follow_redirects=True)
+    assert "联户代表老周" in answer.get_data(as_text=True)
+    assert "代表 12 户" in answer.get_data(as_text=True)
