@@ -152,3 +152,24 @@ def test_one_resident_backing_twenty_times_at_once_counts_once(app, make_user, t
     assert results.count(True) == 1 and results.count(False) == 19, results
     db.session.expire_all()
     assert db.session.get(Topic, topic_id).backers == 1
+
+
+@pg_only
+def test_ten_of_one_household_backing_at_once_count_once(app, make_user, tree):
+    """Under the one-fifth-of-households rule: one flat, ten people, one backer."""
+    from portal.conventions import services as conventions
+
+    admin = make_user("admin", zone=tree.xinan)
+    family = [make_user() for _ in range(10)]
+    for person in family:
+        conventions.join_household(person, tree.xinan_building, "1", "601")
+    services.save_setting(admin, tree.xinan, threshold=None, households_fifth=True)
+    topic_id = topics.propose(make_user(), title="楼道加装扶手", problem="老人上楼吃力。").id
+    db.session.commit()
+    ids = [p.id for p in family]
+    results = run_concurrently(app, 10, lambda i: topics.back(
+        db.session.get(User, ids[i]), db.session.get(Topic, topic_id)))
+    assert results.count(True) == 1 and results.count("household_backed") == 9, results
+    db.session.expire_all()
+    assert db.session.get(Topic, topic_id).backers == 1
+    assert db.session.scalar(select(func.count(TopicBacker.id))) == 1
