@@ -4,7 +4,6 @@ S5)."""
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from portal.conventions import services
@@ -17,11 +16,6 @@ from tests.conftest import once
 from tests.helpers import code_of
 
 ITEMS = [{"kind": "do", "text": "垃圾分类投放，按时倒垃圾"}]
-
-
-@pytest.fixture
-def admin(make_user, tree):
-    return make_user("admin", zone=tree.xinan, name="张丽")
 
 
 def passed_item(admin, make_user, community, building, title, *, passed=True):

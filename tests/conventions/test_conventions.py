@@ -19,21 +19,6 @@ ITEMS = [{"kind": "do", "text": "垃圾分类投放，按时倒垃圾"},
          {"kind": "dont", "text": "在楼道堆放杂物、停放电动车"}]
 
 
-@pytest.fixture
-def admin(make_user, tree):
-    return make_user("admin", zone=tree.xinan, name="张丽")
-
-
-@pytest.fixture
-def adopted(admin, tree):
-    convention = services.create(admin, tree.xinan, title="新安路社区居民公约",
-                                 preamble="为了共建美好家园……", items=ITEMS)
-    version = convention.versions[0]
-    services.adopt(admin, version, on=date(2026, 11, 20), minutes="居民会议到会 212 户，通过。")
-    db.session.commit()
-    return version
-
-
 def _home(make_user, tree, room, unit="1"):
     person = make_user(home=tree.xinan_building)
     services.join_household(person, tree.xinan_building, unit, room)

@@ -21,11 +21,6 @@ ITEMS = [{"kind": "do", "text": "垃圾分类投放，按时倒垃圾"}]
 
 
 @pytest.fixture
-def admin(make_user, tree):
-    return make_user("admin", zone=tree.xinan, name="张丽")
-
-
-@pytest.fixture
 def adopted(admin, tree):
     convention = services.create(admin, tree.xinan, title="居民公约", preamble="", items=ITEMS)
     version = convention.versions[0]
