@@ -1,6 +1,7 @@
 """The resident's request, the A4 page and PDF, the public verification page and its limit,
 the staff pages, and the art. 11 flag."""
 
+import sys
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -126,3 +127,16 @@ def test_flag_unrecorded_command(runner, volunteer, serve):
     serve(volunteer, days_ago=40, credit=False)
     assert "coordinators told: 1" in runner.invoke(args=["flag-unrecorded"]).output
     assert "coordinators told: 0" in runner.invoke(args=["flag-unrecorded"]).output
+
+
+def test_without_weasyprint_the_pdf_link_says_so_and_the_page_works(client, auth, volunteer,
+                                                                   serve, monkeypatch):
+    serve(volunteer)
+    auth.login(volunteer)
+    _request(client)
+    certificate = db.session.scalar(select(Certificate))
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` now fails
+    response = client.get(f"/certificates/{certificate.id}.pdf", follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "暂时无法生成 PDF" in body
+    assert certificate.number in body  # the HTML print page still works
