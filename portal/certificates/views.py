@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import policy, qr
+from portal import audit, policy, qr
 from portal.certificates import codes, pdf, records, services
 from portal.certificates.forms import RequestForm
 from portal.certificates.models import Certificate
@@ -96,6 +96,11 @@ def pdf_file(certificate_id: int):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("certificates.show", certificate_id=certificate.id))
+    if not policy.is_own(current_user, certificate.user_id):
+        with committing():  # staff taking a resident's record away: in the audit log
+            audit.record(current_user, "certificate.pdf", certificate,
+                         f"下载志愿服务记录证明 {certificate.number}（{certificate.user.name}）",
+                         zone=certificate.community)
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition":
             f'attachment; filename="certificate-{certificate.number}.pdf"'})

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.audit import AuditEvent
 from portal.certificates import unrecorded
 from portal.certificates.models import Certificate
 from portal.extensions import db, limiter
@@ -88,6 +89,9 @@ def test_staff_issue_and_revoke(client, auth, volunteer, serve, make_user, tree)
     certificate = db.session.scalar(select(Certificate))
     assert certificate.issuer_id == clerk.id
     assert certificate.number in client.get("/staff/certificates/").get_data(as_text=True)
+    assert client.get(f"/certificates/{certificate.id}.pdf").data.startswith(b"%PDF")
+    assert db.session.scalar(select(AuditEvent.summary).where(
+        AuditEvent.action == "certificate.pdf")).startswith("下载志愿服务记录证明")
     assert client.post(f"/staff/certificates/{certificate.id}/revoke",
                        data={"reason": "x", **once()}).status_code == 403
     auth.logout()
