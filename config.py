@@ -97,6 +97,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: POST /login, per address and per phone number
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: failed certificate look-ups at /v/<number> per address (a genuine scan never counts)
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
     #: Open311 filing (POST /open311/v2/requests.json): per address, and per API key
     #: 微议事: residents who must back a topic before the party branch reviews it
     COUNCIL_BACKING_THRESHOLD = int(os.environ.get("COUNCIL_BACKING_THRESHOLD", "20"))

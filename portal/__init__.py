@@ -19,6 +19,8 @@ from portal.cases.settings_views import bp as cases_settings_bp
 from portal.cases.staff_views import bp as cases_staff_bp
 from portal.cases.views import bp as cases_bp
 from portal.cases.visit_views import bp as cases_visits_bp
+from portal.certificates.staff_views import bp as certificates_staff_bp
+from portal.certificates.views import bp as certificates_bp
 from portal.checkin.staff_views import bp as checkin_staff_bp
 from portal.checkin.views import bp as checkin_bp
 from portal.cli import register_cli
@@ -115,6 +117,7 @@ BLUEPRINTS = [
     (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
     (council_bp, "/council"), (council_staff_bp, "/staff/council"), (council_meetings_bp, None),
     (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
+    (certificates_bp, None), (certificates_staff_bp, "/staff/certificates"),
 ]
 
 

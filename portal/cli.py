@@ -80,6 +80,11 @@ def register_cli(app: Flask) -> None:
     cron("expire-reservations", "portal.shop.reservations:expire_due", "reservations expired",
          "Return the points and stock of reservations not picked up in time (cron; idempotent).")
 
+    cron("flag-unrecorded", "portal.certificates.unrecorded:flag_unrecorded",
+         "coordinators told",
+         "Tell coordinators of services unrecorded 10 working days after they ended "
+         "(art. 11; cron, daily; each shift is told once).")
+
     @app.cli.group("cases")
     def cases_group():
         """四单办结: residents' matters."""

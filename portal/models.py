@@ -7,6 +7,7 @@ from portal.audit import AuditEvent
 from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
 from portal.cases.models import Case, CaseCategory, CaseEvent, CaseFollower, CaseUnit
+from portal.certificates.models import Certificate
 from portal.checkin.models import Attendance, AttendanceCorrection, ScanLog
 from portal.conventions.models import (
     Convention,
@@ -60,7 +61,7 @@ __all__ = [
     "DoorVisit", "ReceptionBooking", "ReceptionSlot",
     "Reservation", "ServicePost", "Wish", "WishEvent", "WishPhoto",
     "Activity", "Attendance", "AttendanceCorrection", "AuditEvent", "Award", "CalendarFeed",
-    "FormSubmission", "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message",
+    "Certificate", "FormSubmission", "Good", "HoursEntry", "LedgerEntry", "MemberCard", "Message",
     "LoginSession", "MoveRequest", "Objection", "PartyMembership",
     "PointsAccount", "PointsRule", "Redemption", "RedemptionLine", "RoleGrant", "ScanLog",
     "Shift", "ShiftPost", "ShiftTemplate", "Shop", "SignUp", "StockMovement", "Team",

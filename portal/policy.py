@@ -64,6 +64,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 微公约: the admin keeps conventions; staff record paper signatures
     "conventions.manage": frozenset({"admin"}),
     "conventions.record": frozenset({"coordinator", "admin"}),
+    # 志愿服务记录证明: staff issue one for a resident; an admin revokes; coordinators see the
+    # services still unrecorded after 10 working days (art. 11)
+    "certificates.issue": frozenset({"coordinator", "clerk", "admin"}),
+    "certificates.revoke": frozenset({"admin"}),
+    "certificates.unrecorded": frozenset({"coordinator", "admin"}),
 }
 
 #: roles an admin may hand out inside their own subtree: only lower ones, since an admin never
@@ -87,6 +92,8 @@ ACTIONS_ON_PEOPLE: dict[str, str] = {
     "post_wish_for": "wishes.review",
     "act_for_wish": "wishes.review",
     "file_case_for": "cases.file_for",
+    "issue_certificate": "certificates.issue",
+    "revoke_certificate": "certificates.revoke",
 }
 
 

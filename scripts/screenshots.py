@@ -168,6 +168,17 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/council/meetings/1/minutes"),
     ("party", "/council/meetings/1"),  # 李建国 is one of the 25 representatives
     ("anon", "/council/outcomes/1"),
+    # 志愿服务记录证明: 王秀英's hours with 开具证明, her seeded certificate (1), the staff pages;
+    # the public check of a made-up number (a real one is random: see the browser test)
+    ("resident", "/points/hours"),
+    ("resident", "/certificates/"),
+    ("resident", "/certificates/new"),
+    ("resident", "/certificates/1"),
+    ("anon", "/v/ABCD-EFGH-JKMN-PQRS"),
+    ("admin", "/staff/certificates/"),
+    ("admin", "/staff/certificates/new"),
+    ("admin", "/staff/certificates/1/revoke"),
+    ("coordinator", "/staff/certificates/unrecorded"),
 ]
 
 #: role -> (phone, password) from portal.demo; "anon" has no entry.
@@ -181,7 +192,7 @@ LOGINS: dict[str, tuple[str, str]] = {
 }
 
 #: paths whose non-200 status is expected
-EXPECTED_STATUS = {"/nope": 404}
+EXPECTED_STATUS = {"/nope": 404, "/v/ABCD-EFGH-JKMN-PQRS": 404}
 
 MODES = ("normal", "large")
 

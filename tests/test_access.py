@@ -29,6 +29,8 @@ from tests.cases import (
     routes_staff,
 )
 from tests.cases.targets import case_targets
+from tests.certificates import routes as routes_certificates
+from tests.certificates.targets import certificate_targets
 from tests.conftest import once
 from tests.conventions import routes as routes_conventions
 from tests.conventions.targets import convention_targets
@@ -250,6 +252,7 @@ ACCESS = {
     **routes_resident.ACCESS, **routes_staff.ACCESS, **routes_ledger.ACCESS,
     **routes_open311.ACCESS, **routes_contacts.ACCESS,
     **routes_topics.ACCESS, **routes_meetings.ACCESS, **routes_conventions.ACCESS,
+    **routes_certificates.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -319,6 +322,7 @@ OUT_OF_SCOPE = [
     ("GET", "/staff/cards/card/{card_id}/print"),
     ("POST", "/staff/cards/card/{card_id}/lost"),
     *routes_topics.OUT_OF_SCOPE, *routes_meetings.OUT_OF_SCOPE, *routes_conventions.OUT_OF_SCOPE,
+    *routes_certificates.OUT_OF_SCOPE,
 ]
 
 
@@ -366,7 +370,7 @@ def _targets(make_user, tree, community):
     elsewhere = tree.dongmei_building if community == "xinan" else tree.xinan_building
     move = moves.request_move(make_user(home=elsewhere), building)  # moving in
     cases = case_targets(make_user, grid.parent, grid, building, make_user(home=building))
-    for more in (council_targets, meeting_targets, convention_targets):
+    for more in (council_targets, meeting_targets, convention_targets, certificate_targets):
         cases.update(more(make_user, grid.parent, grid, building, make_user(home=building)))
     db.session.commit()
     return {**shift_ids, **cases, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,

@@ -33,6 +33,7 @@ from tests.cases import (
     routes_resident,
     routes_staff,
 )
+from tests.certificates import routes as routes_certificates
 from tests.conventions import routes as routes_conventions
 from tests.council import routes_meetings, routes_topics
 from tests.test_access import ACCESS, _actor, _targets
@@ -202,7 +203,7 @@ FUZZ = {
     "zones.restore": "",
     **routes_resident.FUZZ, **routes_staff.FUZZ, **routes_ledger.FUZZ, **routes_open311.FUZZ,
     **routes_contacts.FUZZ, **routes_topics.FUZZ, **routes_meetings.FUZZ,
-    **routes_conventions.FUZZ,
+    **routes_conventions.FUZZ, **routes_certificates.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with

@@ -13,9 +13,12 @@ from portal.accounts import moves, services
 from portal.accounts.models import RoleGrant, User
 from portal.cases import services as cases
 from portal.cases.models import CaseCategory
+from portal.certificates import services as certificates
+from portal.certificates.records import Period
 from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.members import cards
+from portal.points import hours
 from portal.shop import reservations
 from portal.shop import services as shop_services
 from portal.types import utcnow
@@ -26,15 +29,17 @@ from tests.conftest import PASSWORD
 #: every staff action on a person, listed by hand: an action added to policy without a row in
 #: this file fails test_every_action_is_in_the_table
 ACTIONS = ["act_for_wish", "cancel_reservation_for", "confirm_move", "counter_lookup",
-           "file_case_for", "grant_role", "issue_card", "post_wish_for", "report_card_lost",
-           "reset_password", "revoke_role", "set_active"]
+           "file_case_for", "grant_role", "issue_card", "issue_certificate", "post_wish_for",
+           "report_card_lost", "reset_password", "revoke_certificate", "revoke_role", "set_active"]
 ALL = set(ACTIONS)
 #: what a coordinator may do for a resident: reset a forgotten password, post and act on
-#: wishes, file a matter after a door visit
-COORDINATOR = {"reset_password", "post_wish_for", "act_for_wish", "file_case_for"}
-#: what a clerk may do for a resident: passwords, member cards, the counter, reservations
+#: wishes, file a matter after a door visit, issue a 志愿服务记录证明
+COORDINATOR = {"reset_password", "post_wish_for", "act_for_wish", "file_case_for",
+               "issue_certificate"}
+#: what a clerk may do for a resident: passwords, member cards, the counter, reservations,
+#: a 志愿服务记录证明
 CLERK = {"reset_password", "issue_card", "report_card_lost", "counter_lookup",
-         "cancel_reservation_for"}
+         "cancel_reservation_for", "issue_certificate"}
 NOTHING: set[str] = set()
 
 ACTORS = ["resident", "coordinator", "clerk", "admin", "dongmei_admin", "superadmin"]
@@ -117,8 +122,11 @@ def props(people, tree):
                                 kind="item", value_yuan=100,
                                 deadline=utcnow().date() + timedelta(days=10))
         move = moves.request_move(person, tree.xinan_grid)
+        hours.credit_hours(person.id, 120, source_type="import", source_id=person.id)
+        certificate = certificates.request_own(person, Period("all"))
         db.session.commit()
-        return {"card": card, "reservation": booked, "wish": wish, "move": move}
+        return {"card": card, "reservation": booked, "wish": wish, "move": move,
+                "certificate": certificate}
 
     return make
 
@@ -153,6 +161,10 @@ def _do(action, actor, person, things):
             CaseCategory.community_id == community.id, CaseCategory.name == "房屋漏水"))
         return cases.file_case(actor, person, category=category, zone=person.home_zone,
                                title="楼顶漏水", source="visit")
+    if action == "issue_certificate":
+        return certificates.issue_for(actor, person, Period("all"))
+    if action == "revoke_certificate":
+        return certificates.revoke(actor, things["certificate"], "重复开具")
     raise AssertionError(action)
 
 

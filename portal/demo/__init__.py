@@ -9,6 +9,7 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 - `cases`: a month of residents' matters (四单办结) in every state, and 新安物业公司;
 - `council`: 新安路's 居民代表会议 of 25, and 微议事 topics at every step (the parking passed);
 - `conventions`: 新安路社区文明公约 (24 + 27 items), adopted by that vote, signed by households;
+- `certificates`: 王秀英's credited Saturdays and her certificate; one unrecorded shift;
 - `lookup`: finding a seeded row by its zone code or phone.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from portal.demo.cases import logins as case_logins
 from portal.demo.cases import seed_cases
+from portal.demo.certificates import seed_certificates
 from portal.demo.community import (
     DEMO_PASSWORD,
     logins,
@@ -45,4 +47,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_cases()  # after the door visits: one of them raised a matter
     seed_council()
     seed_conventions()  # adopted by the council's vote
+    seed_certificates()  # 王秀英's Saturdays at the market, and her 志愿服务记录证明
     return logins() + case_logins()

@@ -55,6 +55,7 @@ NAV_TABS = {
     "cases_visits": "staff", "cases_ledger": "staff", "cases_open311": "staff",
     "council": "home", "council_staff": "staff", "council_meetings": "home",
     "conventions": "home", "conventions_staff": "staff",
+    "certificates": "points", "certificates_staff": "staff",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {
