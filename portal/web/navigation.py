@@ -62,6 +62,7 @@ NAV_PAGES = {
     # the public 晒账 pages are everyone's, under 首页, beside the staff 台账
     "cases_ledger.public_index": "home", "cases_ledger.public_ledger": "home",
     "conventions.household": "me",  # 我的 → 我家
+    "dashboards.index": "staff", "dashboards.zone": "staff",
     # 微议事's meeting pages share one blueprint: the staff ones belong under 管理
     **{f"council_meetings.{page}": "staff" for page in (
         "bodies", "edit_body", "staff_meetings", "schedule", "desk", "live", "code",
