@@ -37,7 +37,6 @@ leather.theme.legend_color = "#1c1b1f"
 leather.theme.tick_color = "#e6e0df"
 leather.theme.default_series_colors = COLOURS
 
-ET.register_namespace("", SVG_NS)
 
 
 def _short(match: re.Match) -> str:
@@ -49,14 +48,18 @@ def finish(chart: leather.Chart, label: str, height: int = HEIGHT) -> Markup:
     root = ET.fromstring(chart.to_svg(width=WIDTH, height=height))
     for name in ("width", "height", "version"):
         root.attrib.pop(name, None)
+    root.set("xmlns", SVG_NS)
     root.set("viewBox", f"0 0 {WIDTH} {height}")
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("class", "chart-svg")
-    title = ET.Element(f"{{{SVG_NS}}}title")
+    title = ET.Element("title")
     title.text = label
     root.insert(0, title)
     for element in root.iter():  # coordinates to one decimal: a third of the bytes
+        # plain tag names: ElementTree's namespace prefixes are process-wide (qrcode registers
+        # "svg"), and HTML reads <svg:svg> as no SVG at all
+        element.tag = element.tag.rpartition("}")[2]
         element.attrib.pop("font-family", None)  # charts.css sets FONTS once for the chart
         for name, value in element.attrib.items():
             element.set(name, _NUMBER.sub(_short, value))
