@@ -29,6 +29,7 @@ from portal.conventions.views import bp as conventions_bp
 from portal.council.meeting_views import bp as council_meetings_bp
 from portal.council.staff_views import bp as council_staff_bp
 from portal.council.views import bp as council_bp
+from portal.dashboards.views import bp as dashboards_bp
 from portal.errors import register_errorhandlers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.inbox.views import bp as inbox_bp
@@ -118,6 +119,7 @@ BLUEPRINTS = [
     (council_bp, "/council"), (council_staff_bp, "/staff/council"), (council_meetings_bp, None),
     (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
     (certificates_bp, None), (certificates_staff_bp, "/staff/certificates"),
+    (dashboards_bp, "/staff/dashboards"),
 ]
 
 

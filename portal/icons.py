@@ -23,6 +23,7 @@ SHAPES = {
     "key": '<path d="M7 14a3 3 0 1 1 0-6 3 3 0 0 1 0 6zm5.6-4A6 6 0 1 0 12.6 14H16v3h3v-3h2v-4z"/>',
     "coin": '<circle cx="12" cy="12" r="10"/><path fill="#fff" d="M8 7h2.6l1.4 2.6L13.4 7H16l-2.6 4H15v2h-2v1.3h2v2h-2V19h-2v-2.7H9v-2h2V13H9v-2h1.6z"/>',
     "star": '<path d="m12 2 3 6.5 7 .8-5.2 4.8 1.5 7L12 17.6 5.7 21l1.5-7L2 9.3l7-.8z"/>',
+    "chart": '<path d="M3 19h18v2H3zM5 11h3v7H5zm5.5-6h3v13h-3zM16 8h3v10h-3z"/>',
     "list": '<path d="M4 5h3v3H4zm5 0h11v3H9zM4 10.5h3v3H4zm5 0h11v3H9zM4 16h3v3H4zm5 0h11v3H9z"/>',
     "calendar": '<path d="M7 2h2.5v2h5V2H17v2h3.5v17h-17V4H7zm-1 7v9.5h12V9z"/><path d="M8 11h3v3H8z"/>',
     "bell": '<path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-5V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v6l-2 2v.5h18V19z"/>',

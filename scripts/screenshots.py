@@ -95,6 +95,8 @@ PAGES: list[tuple[str, str]] = [
     ("clerk", "/staff/cards/7"),  # 赵桂兰, who has no smartphone
     ("clerk", "/staff/cards/card/1/print"),
     ("admin", "/staff/zones/3"),  # 桥头市场网格, with the check-in area fields
+    ("admin", "/staff/dashboards/"),
+    ("admin", "/staff/dashboards/2"),  # 新安路社区: this month beside last, four charts
     ("coordinator", "/staff/"),
     ("admin", "/staff/"),
     ("admin", "/staff/users"),

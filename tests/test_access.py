@@ -37,6 +37,7 @@ from tests.conventions.targets import convention_targets
 from tests.council import routes_meetings, routes_topics
 from tests.council.meeting_targets import meeting_targets
 from tests.council.targets import council_targets
+from tests.dashboards import routes as routes_dashboards
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -253,6 +254,7 @@ ACCESS = {
     **routes_open311.ACCESS, **routes_contacts.ACCESS,
     **routes_topics.ACCESS, **routes_meetings.ACCESS, **routes_conventions.ACCESS,
     **routes_certificates.ACCESS,
+    **routes_dashboards.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -323,6 +325,7 @@ OUT_OF_SCOPE = [
     ("POST", "/staff/cards/card/{card_id}/lost"),
     *routes_topics.OUT_OF_SCOPE, *routes_meetings.OUT_OF_SCOPE, *routes_conventions.OUT_OF_SCOPE,
     *routes_certificates.OUT_OF_SCOPE,
+    *routes_dashboards.OUT_OF_SCOPE,
 ]
 
 

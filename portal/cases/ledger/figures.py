@@ -215,7 +215,20 @@ def community_figures(community: Zone, month: date, now: datetime) -> Tally:
     """The public page's figures: the whole community's month, by the same rules, without
     the grouping (two statements). Every matter counts, not only those shown: the numbers
     name nobody."""
-    span, scope, total = month_span(month), community_scope(community), Tally()
+    return span_tally(community_scope(community), month_span(month), now)
+
+
+def subtree_tally(path: str, span, now: datetime) -> Tally:
+    """The same figures for the matters in a zone's subtree over any span (the dashboards)."""
+    in_subtree = Case.zone_id.in_(
+        select(Zone.id).where(Zone.path.startswith(path, autoescape=True)).scalar_subquery())
+    return span_tally(in_subtree, span, now)
+
+
+def span_tally(scope, span, now: datetime) -> Tally:
+    """The figures of the matters `scope` selects over `span`, by COUNTING's rules, in two
+    statements."""
+    total = Tally()
     for row in db.session.execute(select(*_COUNTED).where(scope, _touching(span))):
         _add((total,), count_month(row, span, now), row)
     total.unsatisfied = db.session.scalar(
