@@ -28,6 +28,7 @@ from portal.council.meeting_views import bp as council_meetings_bp
 from portal.council.staff_views import bp as council_staff_bp
 from portal.council.views import bp as council_bp
 from portal.errors import register_errorhandlers
+from portal.exports.views import bp as exports_bp
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.inbox.views import bp as inbox_bp
 from portal.main.views import bp as main_bp
@@ -115,6 +116,7 @@ BLUEPRINTS = [
     (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
     (council_bp, "/council"), (council_staff_bp, "/staff/council"), (council_meetings_bp, None),
     (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
+    (exports_bp, "/staff/exports"),
 ]
 
 

@@ -35,6 +35,7 @@ from tests.conventions.targets import convention_targets
 from tests.council import routes_meetings, routes_topics
 from tests.council.meeting_targets import meeting_targets
 from tests.council.targets import council_targets
+from tests.exports import routes as routes_exports
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -250,6 +251,7 @@ ACCESS = {
     **routes_resident.ACCESS, **routes_staff.ACCESS, **routes_ledger.ACCESS,
     **routes_open311.ACCESS, **routes_contacts.ACCESS,
     **routes_topics.ACCESS, **routes_meetings.ACCESS, **routes_conventions.ACCESS,
+    **routes_exports.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -319,6 +321,7 @@ OUT_OF_SCOPE = [
     ("GET", "/staff/cards/card/{card_id}/print"),
     ("POST", "/staff/cards/card/{card_id}/lost"),
     *routes_topics.OUT_OF_SCOPE, *routes_meetings.OUT_OF_SCOPE, *routes_conventions.OUT_OF_SCOPE,
+    *routes_exports.OUT_OF_SCOPE,
 ]
 
 

@@ -61,6 +61,7 @@ NOT_PAGES = {
     "conventions_staff.paper_photo": "a paper sheet's photo (JPEG); none uploaded, so a 404",
     "cases.photo": "a matter's photo (JPEG); the sweep uploads none, so it is a 404",
     "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
+    "exports.download": "an Excel file (XLSX) to download, not a page",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
