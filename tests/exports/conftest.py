@@ -24,6 +24,7 @@ from portal.wishes.models import Wish
 class World:
     people: dict = field(default_factory=dict)
     shops: dict = field(default_factory=dict)
+    places: dict = field(default_factory=dict)
     n: int = 0
 
 
@@ -51,9 +52,20 @@ def _done(claimer) -> dict:
             "fulfilled_dt": now, "confirmed_dt": now, "rating": 5}
 
 
+@dataclass
+class Place:
+    community: object
+    grid: object
+    building: object
+    admin: object
+    member: object
+    activity: object
+    shop: object
+    good: object
+
+
 def add_community(world: World, make_user, community, grid, building, *, tag: str, size: int):
-    """`size` residents in `building`, each with a shift's hours, points earned and spent at
-    the community's shop, stock movements and a wish."""
+    """A community's admin, party member, activity and shop, and `size` residents."""
     admin = make_user("admin", zone=community, home=building, name=f"{tag}管理员")
     member = make_user(home=building, party="verified", name=f"{tag}党员")
     activity = Activity(title=f"{tag}垃圾分类督导", zone_id=grid.id)
@@ -65,31 +77,42 @@ def add_community(world: World, make_user, community, grid, building, *, tag: st
     db.session.add(good)
     db.session.flush()
     world.shops[tag] = shop
-    for i in range(size):
+    world.places[tag] = Place(community, grid, building, admin, member, activity, shop, good)
+    add_people(world, make_user, tag, size)
+    return admin
+
+
+def add_people(world: World, make_user, tag: str, size: int) -> None:
+    """`size` more residents of `tag`'s building (every other one a verified party member),
+    each with a shift's hours, points earned and spent at the shop, a stock movement and a
+    wish; the first resident's hours are reversed, the second's sale voided."""
+    place = world.places[tag]
+    for _ in range(size):
+        i = len(world.people.get(tag, []))
         world.n += 1
-        person = make_user(home=building, name=f"{tag}居民{i}")
+        person = make_user(home=place.building, name=f"{tag}居民{i}",
+                           party="verified" if i % 2 else None)
         world.people.setdefault(tag, []).append(person)
-        entry = _shift(activity, grid, person, 90 + 30 * (i % 3), world.n)
+        entry = _shift(place.activity, place.grid, person, 90 + 30 * (i % 3), world.n)
         if i == 0:
             hours.reverse_hours(entry, memo="记错了")
         ledger.earn(person.id, 100 + i, source_type="test", source_id=world.n)
-        sale = Redemption(shop_id=shop.id, user_id=person.id, clerk_id=admin.id,
+        sale = Redemption(shop_id=place.shop.id, user_id=person.id, clerk_id=place.admin.id,
                           receipt_no=f"R{world.n:06d}", total_tenths=35 * 2,
                           status="voided" if i == 1 else "done")
         db.session.add(sale)
         db.session.flush()
-        db.session.add(RedemptionLine(redemption_id=sale.id, good_id=good.id, quantity=2,
-                                      unit_tenths=35))
+        db.session.add(RedemptionLine(redemption_id=sale.id, good_id=place.good.id,
+                                      quantity=2, unit_tenths=35))
         if i != 1:
             ledger.spend(person.id, 70, source_type="redemption", source_id=sale.id)
-        db.session.add(StockMovement(good_id=good.id, delta=-2, stock_after=100 - 2 * (i + 1),
-                                     kind="redemption", actor_id=admin.id))
-        db.session.add(Wish(poster_id=person.id, created_by_id=person.id, zone_id=grid.id,
+        db.session.add(StockMovement(good_id=place.good.id, delta=-2, stock_after=50,
+                                     kind="redemption", actor_id=place.admin.id))
+        db.session.add(Wish(poster_id=person.id, created_by_id=person.id, zone_id=place.grid.id,
                             title=f"{tag}心愿{i}", kind="item",
                             deadline=date.today() + timedelta(days=30),
-                            **(_done(member) if i % 2 else {"status": "published"})))
+                            **(_done(place.member) if i % 2 else {"status": "published"})))
     db.session.flush()
-    return admin
 
 
 @pytest.fixture
@@ -101,6 +124,15 @@ def world(make_user, tree):
                   tag="东梅", size=3)
     db.session.commit()
     return world
+
+
+@pytest.fixture
+def grow(world, make_user):
+    """grow(n): n more 新安 residents, with a row in every kind's table."""
+    def more(size: int) -> None:
+        add_people(world, make_user, "新安", size)
+        db.session.commit()
+    return more
 
 
 @pytest.fixture
