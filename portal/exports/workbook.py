@@ -140,15 +140,24 @@ def temporary_path() -> str:
     return path
 
 
-def stream_and_delete(path: str) -> Iterator[bytes]:
-    """The file in chunks for a streamed response; the file is gone once it is sent (or the
-    download is dropped: the generator's close runs the finally)."""
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
-    finally:
-        remove_quietly(path)
+class stream_and_delete:  # noqa: N801 - used like the generator function it replaced
+    """The file in chunks for a streamed response, deleted once sent. A class and not a
+    generator so that `close()`, which the server calls when the response ends (sent, dropped
+    or never started, as for a HEAD request), deletes the file even when no chunk was read."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    yield chunk
+        finally:
+            remove_quietly(self.path)
+
+    def close(self) -> None:
+        remove_quietly(self.path)
 
 
 def remove_quietly(path: str) -> None:

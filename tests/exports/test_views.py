@@ -112,6 +112,10 @@ def test_the_temporary_file_is_gone_once_sent(auth, xinan_admin, download, world
     assert int(response.headers["Content-Length"]) == len(response.data)
     response.close()
     assert set(glob.glob(pattern)) <= before
+    response = download("points_ledger")  # never read: closing the response deletes it
+    assert set(glob.glob(pattern)) - before  # still there, unread
+    response.close()
+    assert set(glob.glob(pattern)) <= before
 
 
 def test_the_page_lists_what_the_viewer_may_export(auth, make_user, client, tree):
