@@ -31,6 +31,7 @@ from portal.council.staff_views import bp as council_staff_bp
 from portal.council.views import bp as council_bp
 from portal.dashboards.views import bp as dashboards_bp
 from portal.errors import register_errorhandlers
+from portal.exports.views import bp as exports_bp
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.inbox.views import bp as inbox_bp
 from portal.main.views import bp as main_bp
@@ -120,6 +121,7 @@ BLUEPRINTS = [
     (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
     (certificates_bp, None), (certificates_staff_bp, "/staff/certificates"),
     (dashboards_bp, "/staff/dashboards"),
+    (exports_bp, "/staff/exports"),
 ]
 
 

@@ -147,6 +147,7 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/conventions/1/coverage"),
     ("admin", "/staff/conventions/1/print"),
     ("admin", "/staff/conventions/1/persuasions"),
+    ("admin", "/staff/exports/"),
     ("admin", "/staff/conventions/persuaders"),
     ("anon", "/cases/public"),
     ("anon", "/cases/public/DC-XA"),  # 新安路社区's 晒账: the demo month's public matters

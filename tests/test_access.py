@@ -38,6 +38,7 @@ from tests.council import routes_meetings, routes_topics
 from tests.council.meeting_targets import meeting_targets
 from tests.council.targets import council_targets
 from tests.dashboards import routes as routes_dashboards
+from tests.exports import routes as routes_exports
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -255,6 +256,7 @@ ACCESS = {
     **routes_topics.ACCESS, **routes_meetings.ACCESS, **routes_conventions.ACCESS,
     **routes_certificates.ACCESS,
     **routes_dashboards.ACCESS,
+    **routes_exports.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -326,6 +328,7 @@ OUT_OF_SCOPE = [
     *routes_topics.OUT_OF_SCOPE, *routes_meetings.OUT_OF_SCOPE, *routes_conventions.OUT_OF_SCOPE,
     *routes_certificates.OUT_OF_SCOPE,
     *routes_dashboards.OUT_OF_SCOPE,
+    *routes_exports.OUT_OF_SCOPE,
 ]
 
 

@@ -37,6 +37,7 @@ from tests.certificates import routes as routes_certificates
 from tests.conventions import routes as routes_conventions
 from tests.council import routes_meetings, routes_topics
 from tests.dashboards import routes as routes_dashboards
+from tests.exports import routes as routes_exports
 from tests.test_access import ACCESS, _actor, _targets
 
 ROLES = ["anonymous", "resident", "coordinator", "clerk", "admin"]
@@ -205,7 +206,7 @@ FUZZ = {
     **routes_resident.FUZZ, **routes_staff.FUZZ, **routes_ledger.FUZZ, **routes_open311.FUZZ,
     **routes_contacts.FUZZ, **routes_topics.FUZZ, **routes_meetings.FUZZ,
     **routes_conventions.FUZZ, **routes_certificates.FUZZ,
-    **routes_dashboards.FUZZ,
+    **routes_dashboards.FUZZ, **routes_exports.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with

@@ -56,7 +56,7 @@ NAV_TABS = {
     "council": "home", "council_staff": "staff", "council_meetings": "home",
     "conventions": "home", "conventions_staff": "staff",
     "certificates": "points", "certificates_staff": "staff",
-    "dashboards": "staff",
+    "dashboards": "staff", "exports": "staff",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {

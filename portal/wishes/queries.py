@@ -162,7 +162,11 @@ def service_records(users: list[User], year: int, quarter: int) -> list[ServiceR
     """双岗双责: confirmed wishes, shifts served and their hours in a quarter, for each user.
     Hours are those credited for shifts in the quarter (net of reversals); imported
     paper-record hours belong to no quarter and are left out."""
-    start, end = quarter_span(year, quarter)
+    return records_between(users, *quarter_span(year, quarter))
+
+
+def records_between(users: list[User], start, end) -> list[ServiceRecord]:
+    """service_records over [start, end) in UTC (the exports' periods): three queries."""
     ids = [u.id for u in users]
     records = {u.id: ServiceRecord(user=u) for u in users}
     if not ids:

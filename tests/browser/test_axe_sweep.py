@@ -62,6 +62,7 @@ NOT_PAGES = {
     "cases.photo": "a matter's photo (JPEG); the sweep uploads none, so it is a 404",
     "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
     "certificates.pdf_file": "the certificate as a PDF download (the same sheet as its page)",
+    "exports.download": "an Excel file (XLSX) to download, not a page",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the

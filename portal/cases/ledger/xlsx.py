@@ -1,6 +1,6 @@
 """The month's 台账 as an XLSX workbook (XlsxWriter), one sheet per community: the seed's
 columns under a header row, times as real Excel dates in local time, and text that never runs
-as a formula."""
+as a formula (the formats are the exports' shared ones, portal/exports/workbook.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from datetime import date
 import xlsxwriter
 
 from portal.cases.ledger.rows import LedgerSheet
-from portal.clock import local
-from portal.web.csv_export import csv_cell
+from portal.exports.workbook import BOOK_OPTIONS, MIMETYPE, Cells
 
-MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["MIMETYPE", "ledger_workbook"]
 #: (header, column width in characters): the seed's form, in Chinese like every export
 COLUMNS = (("序号", 6), ("时间", 17), ("来源", 14), ("事项", 36), ("责任人", 16),
            ("时限", 12), ("办理结果", 40), ("评价", 22))
@@ -32,35 +31,11 @@ def _sheet_name(name: str, month: date, taken: set[str]) -> str:
     return found
 
 
-class _Cells:
-    """The workbook's formats, and a text cell that is always text."""
-
-    def __init__(self, book):
-        self.header = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1,
-                                       "valign": "vcenter"})
-        self.text = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-        # a cell that would start a formula is still written as a string (never a formula),
-        # and carries Excel's quote prefix, the XLSX form of the CSV exports' apostrophe
-        # (web/csv_export.csv_cell decides which), so it stays text when someone edits it
-        self.guarded = book.add_format({"text_wrap": True, "valign": "top", "border": 1,
-                                        "quote_prefix": True})
-        self.when = book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top",
-                                     "border": 1})
-        self.day = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "border": 1})
-        self.number = book.add_format({"valign": "top", "border": 1})
-
-    def write_text(self, sheet, row: int, col: int, value: str) -> None:
-        value = value or ""
-        sheet.write_string(row, col, value,
-                           self.guarded if csv_cell(value) != value else self.text)
-
-
 def ledger_workbook(sheets: list[LedgerSheet], month: date) -> bytes:
     out = io.BytesIO()
-    # no guessing: a string is a string, never a formula, a number or a link
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_numbers": False, "strings_to_urls": False})
-    cells, taken = _Cells(book), set()
+    # a month's matters are a few hundred rows: built in memory (the exports' shared formats)
+    book = xlsxwriter.Workbook(out, {**BOOK_OPTIONS, "in_memory": True})
+    cells, taken = Cells(book), set()
     for found in sheets or [LedgerSheet("")]:
         sheet = book.add_worksheet(_sheet_name(found.community, month, taken))
         sheet.set_paper(9)  # A4
@@ -73,13 +48,13 @@ def ledger_workbook(sheets: list[LedgerSheet], month: date) -> bytes:
             sheet.write_string(0, col, title, cells.header)
         for r, row in enumerate(found.rows, start=1):
             sheet.write_number(r, 0, row.seq, cells.number)
-            sheet.write_datetime(r, 1, local(row.filed_dt).replace(tzinfo=None), cells.when)
+            cells.write_datetime(sheet, r, 1, row.filed_dt)
             cells.write_text(sheet, r, 2, row.source)
             cells.write_text(sheet, r, 3,
                              f"{row.title}（{row.category} · {row.track} · {row.grid}）")
             cells.write_text(sheet, r, 4, row.responsible)
             if row.due_dt is not None:
-                sheet.write_datetime(r, 5, local(row.due_dt).date(), cells.day)
+                cells.write_day(sheet, r, 5, row.due_dt)
             else:
                 cells.write_text(sheet, r, 5, "")
             cells.write_text(sheet, r, 6, row.outcome)
