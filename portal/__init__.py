@@ -12,6 +12,8 @@ from config import INSTANCE_PATH, config_from_env
 from portal import models  # noqa: F401  (every model registered before Alembic looks)
 from portal.accounts.loader import load_user
 from portal.accounts.views import bp as accounts_bp
+from portal.api import bp as api_bp
+from portal.api.token_views import bp as api_tokens_bp
 from portal.cases.ledger_views import bp as cases_ledger_bp
 from portal.cases.open311_views import bp as cases_open311_bp
 from portal.cases.reception_views import bp as cases_reception_bp
@@ -115,6 +117,7 @@ BLUEPRINTS = [
     (cases_open311_bp, None), (cases_reception_bp, None), (cases_visits_bp, None),
     (council_bp, "/council"), (council_staff_bp, "/staff/council"), (council_meetings_bp, None),
     (conventions_bp, "/conventions"), (conventions_staff_bp, "/staff/conventions"),
+    (api_bp, "/api/v1"), (api_tokens_bp, None),
 ]
 
 

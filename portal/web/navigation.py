@@ -54,7 +54,7 @@ NAV_TABS = {
     "cases_staff": "staff", "cases_settings": "staff", "cases_reception": "home",
     "cases_visits": "staff", "cases_ledger": "staff", "cases_open311": "staff",
     "council": "home", "council_staff": "staff", "council_meetings": "home",
-    "conventions": "home", "conventions_staff": "staff",
+    "conventions": "home", "conventions_staff": "staff", "api_tokens": "me",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {
@@ -62,6 +62,7 @@ NAV_PAGES = {
     # the public 晒账 pages are everyone's, under 首页, beside the staff 台账
     "cases_ledger.public_index": "home", "cases_ledger.public_ledger": "home",
     "conventions.household": "me",  # 我的 → 我家
+    "api_tokens.devices": "staff",  # an admin's tokens for devices
     # 微议事's meeting pages share one blueprint: the staff ones belong under 管理
     **{f"council_meetings.{page}": "staff" for page in (
         "bodies", "edit_body", "staff_meetings", "schedule", "desk", "live", "code",

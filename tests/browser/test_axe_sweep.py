@@ -61,6 +61,10 @@ NOT_PAGES = {
     "conventions_staff.paper_photo": "a paper sheet's photo (JPEG); none uploaded, so a 404",
     "cases.photo": "a matter's photo (JPEG); the sweep uploads none, so it is a 404",
     "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
+    "api.openapi": "the OpenAPI spec (JSON); its HTML reference is api.docs, which is swept",
+    "api.balance": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.passbook": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.goods": "JSON for a bearer token; a browser session gets a JSON 401",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
