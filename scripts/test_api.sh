@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 PORT=${API_TEST_PORT:-5077}
-EXAMPLES=${API_TEST_EXAMPLES:-60}
+EXAMPLES=${API_TEST_EXAMPLES:-25}
 SEED=${API_TEST_SEED:-20261204}
 MIN_CASES=${API_TEST_MIN_CASES:-1000}
 tmp=$(mktemp -d)

@@ -4,6 +4,7 @@ response against them and writes them into the OpenAPI 3.1 spec."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -123,3 +124,20 @@ class Good(BaseModel):
 class Goods(BaseModel):
     items: list[Good]
     next_cursor: str | None
+
+
+class ScanBody(Strict):
+    code: str = Field(min_length=1, max_length=200, description="志愿者出示的会员码（m.）")
+    mode: Literal["in", "out"] = Field("in", description="in 签到 | out 签退")
+
+
+class ScanOut(BaseModel):
+    outcome: str = Field(description="ok，或拒绝的原因代码（not_signed_up、too_early、…）")
+    ok: bool
+    action: str
+    title: str
+    detail: str
+    user_id: int | None
+    walk_in: bool
+    shift_id: int
+    attendance_id: int | None

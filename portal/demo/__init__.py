@@ -14,6 +14,7 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 
 from __future__ import annotations
 
+from portal.demo.api import seed_api_tokens
 from portal.demo.cases import logins as case_logins
 from portal.demo.cases import seed_cases
 from portal.demo.community import (
@@ -45,4 +46,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_cases()  # after the door visits: one of them raised a matter
     seed_council()
     seed_conventions()  # adopted by the council's vote
+    seed_api_tokens()
     return logins() + case_logins()

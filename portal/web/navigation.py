@@ -54,7 +54,7 @@ NAV_TABS = {
     "cases_staff": "staff", "cases_settings": "staff", "cases_reception": "home",
     "cases_visits": "staff", "cases_ledger": "staff", "cases_open311": "staff",
     "council": "home", "council_staff": "staff", "council_meetings": "home",
-    "conventions": "home", "conventions_staff": "staff", "api_tokens": "me",
+    "conventions": "home", "conventions_staff": "staff", "api_tokens": "me", "api": "me",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {

@@ -22,6 +22,7 @@ ACCESS: dict = {
     ("api.sale", "POST", "/api/v1/counter/shops/{shop_id}/sales"): set(),
     ("api.void", "POST", "/api/v1/counter/sales/{redemption_id}/void"): set(),
     ("api.pickup", "POST", "/api/v1/counter/shops/{shop_id}/pickups"): set(),
+    ("api.scan", "POST", "/api/v1/checkin/shifts/{shift_id}/scan"): set(),
     ("api_tokens.mine", "GET", "/me/api-tokens"): LOGGED_IN,
     ("api_tokens.mine", "POST", "/me/api-tokens"): LOGGED_IN,
     # an admin makes a device's token for staff they outrank
@@ -45,6 +46,7 @@ FUZZ: dict = {
     "api.sale": "+code",
     "api.void": "+reason",
     "api.pickup": "+code",
+    "api.scan": "+code +mode",
     "api_tokens.mine": "+name +scopes",
     "api_tokens.devices": "+phone +name +scopes",
     "api_tokens.revoke": "",
