@@ -8,7 +8,8 @@ from wtforms import StringField
 from portal.accounts.forms import MultiCheckboxField, PhoneField
 from portal.forms import PageForm, max_length, options, required
 
-SCOPE_LABELS = [("read", _l("只读：查积分余额和明细")), ("checkin", _l("签到：协调员扫码签到、签退")),
+SCOPE_LABELS = [("read", _l("只读：查积分余额和明细")),
+                ("checkin", _l("签到：协调员扫码签到、签退")),
                 ("counter", _l("柜台：积分超市识别居民、兑换、撤销、取货"))]
 
 
