@@ -9,7 +9,7 @@ PORT   ?= 5000
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-pg test-browser lint translations screenshots bench clean
+.PHONY: run setup test test-pg test-browser test-api lint translations screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-pg: $(VENV)/.installed-dev
 ## test-browser: Playwright flows in Debian's headless Chromium at 390x844
 test-browser: $(VENV)/.installed-dev
 	REQUIRE_BROWSER=1 $(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+## test-api: schemathesis against /api/v1/openapi.json on a temporary SQLite with demo data
+test-api: $(VENV)/.installed-dev
+	BIN=$(BIN) scripts/test_api.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

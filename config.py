@@ -106,6 +106,8 @@ class Config:
     COUNCIL_PUBLISH_DAYS = int(os.environ.get("COUNCIL_PUBLISH_DAYS", "7"))
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     OPEN311_KEY_RATE_LIMIT = os.environ.get("OPEN311_KEY_RATE_LIMIT", "500 per day")
+    #: /api/v1, per token (per address for requests without a working token)
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")
     #: POST /register. It tells whether a phone is registered, so it is counted per hour.
     #: Per phone: a resident registers once and retypes a few times at most. Per address:

@@ -12,6 +12,8 @@ from config import INSTANCE_PATH, config_from_env
 from portal import models  # noqa: F401  (every model registered before Alembic looks)
 from portal.accounts.loader import load_user
 from portal.accounts.views import bp as accounts_bp
+from portal.api import bp as api_bp
+from portal.api.token_views import bp as api_tokens_bp
 from portal.cases.ledger_views import bp as cases_ledger_bp
 from portal.cases.open311_views import bp as cases_open311_bp
 from portal.cases.reception_views import bp as cases_reception_bp
@@ -122,6 +124,7 @@ BLUEPRINTS = [
     (certificates_bp, None), (certificates_staff_bp, "/staff/certificates"),
     (dashboards_bp, "/staff/dashboards"),
     (exports_bp, "/staff/exports"),
+    (api_bp, "/api/v1"), (api_tokens_bp, None),
 ]
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import RoleGrant, User
 from portal.accounts.services import PHONE_RE, normalise_phone
+from portal.api.cli import register as register_api_cli
 from portal.cases.services import escalate
 from portal.demo import DEMO_PASSWORD, seed_demo
 from portal.extensions import db
@@ -24,6 +25,8 @@ from portal.zones.models import Zone
 
 
 def register_cli(app: Flask) -> None:
+    register_api_cli(app)
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo community (idempotent: safe to run again)."""

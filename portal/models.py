@@ -3,6 +3,7 @@
 from portal.accounts.models import PartyMembership, RoleGrant, ServicePost, User
 from portal.accounts.move_models import MoveRequest
 from portal.accounts.sessions import LoginSession
+from portal.api.models import ApiToken, IdempotentAnswer
 from portal.audit import AuditEvent
 from portal.cases.apikeys import CaseApiKey
 from portal.cases.contact_models import DoorVisit, ReceptionBooking, ReceptionSlot
@@ -53,6 +54,7 @@ from portal.wishes.models import Wish, WishEvent, WishPhoto
 from portal.zones.models import Zone
 
 __all__ = [
+    "ApiToken", "IdempotentAnswer",
     "Body", "BodyMember", "CouncilSetting", "Topic", "TopicBacker", "TopicComment",
     "TopicDraft", "AgendaItem",
     "MeetingAttendance", "Meeting", "Vote", "VoteLog", "TopicProgress", "Convention",

@@ -134,6 +134,9 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/staff/cases/units"),
     ("admin", "/staff/cases/overdue"),
     ("admin", "/staff/cases/api-keys"),
+    ("resident", "/me/api-tokens"),
+    ("admin", "/staff/api-tokens"),
+    ("resident", "/api/v1/docs"),
     ("admin", "/staff/cases/ledger"),
     ("admin", "/staff/cases/ledger/print"),
     # 微公约 (convention 1: the demo's signed convention of 新安路社区)

@@ -21,6 +21,8 @@ from tests.access_roles import (
     STAFF,
     WISH_STAFF,
 )
+from tests.api import routes as routes_api
+from tests.api.targets import api_targets
 from tests.cases import (
     routes_contacts,
     routes_ledger,
@@ -257,6 +259,7 @@ ACCESS = {
     **routes_certificates.ACCESS,
     **routes_dashboards.ACCESS,
     **routes_exports.ACCESS,
+    **routes_api.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -329,6 +332,7 @@ OUT_OF_SCOPE = [
     *routes_certificates.OUT_OF_SCOPE,
     *routes_dashboards.OUT_OF_SCOPE,
     *routes_exports.OUT_OF_SCOPE,
+    *routes_api.OUT_OF_SCOPE,
 ]
 
 
@@ -376,7 +380,8 @@ def _targets(make_user, tree, community):
     elsewhere = tree.dongmei_building if community == "xinan" else tree.xinan_building
     move = moves.request_move(make_user(home=elsewhere), building)  # moving in
     cases = case_targets(make_user, grid.parent, grid, building, make_user(home=building))
-    for more in (council_targets, meeting_targets, convention_targets, certificate_targets):
+    for more in (council_targets, meeting_targets, convention_targets, certificate_targets,
+                 api_targets):
         cases.update(more(make_user, grid.parent, grid, building, make_user(home=building)))
     db.session.commit()
     return {**shift_ids, **cases, "user_id": resident.id, "staff_id": staff.id, "move_id": move.id,
@@ -458,7 +463,8 @@ def _shift_targets(coordinator, grid, resident) -> dict[str, int]:
 def _denied(response, role) -> bool:
     if role == "anonymous" and response.status_code == 302:
         return "/login" in response.headers["Location"]
-    return response.status_code == 403
+    # 401: the API (/api/v1) takes bearer tokens, never a session; its refusal says so
+    return response.status_code in (401, 403)
 
 
 @pytest.mark.parametrize("role", ROLES)

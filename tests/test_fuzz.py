@@ -26,6 +26,7 @@ from portal.extensions import db, limiter
 from portal.once import FIELD as ONCE_FIELD
 from portal.once import new_key
 from portal.types import utcnow
+from tests.api import routes as routes_api
 from tests.cases import (
     routes_contacts,
     routes_ledger,
@@ -206,7 +207,7 @@ FUZZ = {
     **routes_resident.FUZZ, **routes_staff.FUZZ, **routes_ledger.FUZZ, **routes_open311.FUZZ,
     **routes_contacts.FUZZ, **routes_topics.FUZZ, **routes_meetings.FUZZ,
     **routes_conventions.FUZZ, **routes_certificates.FUZZ,
-    **routes_dashboards.FUZZ, **routes_exports.FUZZ,
+    **routes_dashboards.FUZZ, **routes_exports.FUZZ, **routes_api.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with

@@ -5,8 +5,6 @@ use), and until an admin revokes it."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -17,16 +15,14 @@ from portal import audit, policy
 from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.tokens import PREFIX_LENGTH, cleaned, hash_token, new_token
 from portal.types import UTCDateTime, utcnow
 from portal.zones.models import Zone
 
 #: what a key needs of its holder, and of the admin who issues or revokes it
 HOLDER_PERMISSION = "cases.file_for"
 ISSUER_PERMISSION = "cases.categories"
-#: characters of the token kept in the clear, so people can tell their keys apart
-PREFIX_LENGTH = 8
-#: no real key is longer; a longer api_key is refused before it is hashed
-MAX_TOKEN_LENGTH = 100
+# The secret scheme (new_token, hash_token, PREFIX_LENGTH) is portal/tokens.py, shared with the API
 
 
 class CaseApiKey(db.Model):
@@ -60,10 +56,6 @@ class CaseApiKey(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_dt is not None
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _check_community(actor, community: Zone | None) -> Zone:
@@ -101,7 +93,7 @@ def issue(actor, *, community: Zone | None, holder: User | None, label: str,
     if not holder_works(holder, community):
         raise DomainError("bad_holder", _l(
             "持有人须在整个社区有协调员（网格员）或管理员角色，才能代社区居民提交事项。"), 400)
-    token = secrets.token_urlsafe(30)
+    token = new_token()
     key = CaseApiKey(community_id=community.id, holder_id=holder.id, label=label,
                      prefix=token[:PREFIX_LENGTH], key_hash=hash_token(token),
                      created_by_id=actor.id, created_dt=now or utcnow())
@@ -130,8 +122,8 @@ def revoke(actor, key: CaseApiKey, now: datetime | None = None) -> bool:
 def key_for(token: str | None) -> CaseApiKey | None:
     """The working key a client sent: not revoked, and its holder still may file matters in
     its community. None for anything else."""
-    token = (token or "").strip()
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    token = cleaned(token)
+    if token is None:
         return None
     key = db.session.scalar(select(CaseApiKey).where(CaseApiKey.key_hash == hash_token(token),
                                                      CaseApiKey.revoked_dt.is_(None)))

@@ -40,6 +40,7 @@ from portal.cases.open311_filing import file_request
 from portal.errors import DomainError, rate_limit_message, render_error
 from portal.extensions import csrf, db, limiter
 from portal.forms import PageForm, max_length, options, required
+from portal.tokens import MAX_TOKEN_LENGTH
 from portal.web.loading import load_in_scope
 from portal.web.navigation import base_url
 from portal.web.transaction import committing
@@ -150,7 +151,7 @@ def request_detail(request_id: str):
 
 def _key_bucket() -> str:
     """The per-key limit counts each api_key, known or not, by a digest (never the key)."""
-    token = (request.form.get("api_key") or "")[:apikeys.MAX_TOKEN_LENGTH]
+    token = (request.form.get("api_key") or "")[:MAX_TOKEN_LENGTH]
     return "open311-key:" + hashlib.sha256(token.encode()).hexdigest()[:24]
 
 

@@ -15,6 +15,7 @@ Idempotent: each seeder creates only what is missing, so a second run changes no
 
 from __future__ import annotations
 
+from portal.demo.api import seed_api_tokens
 from portal.demo.cases import logins as case_logins
 from portal.demo.cases import seed_cases
 from portal.demo.certificates import seed_certificates
@@ -48,4 +49,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_council()
     seed_conventions()  # adopted by the council's vote
     seed_certificates()  # 王秀英's Saturdays at the market, and her 志愿服务记录证明
+    seed_api_tokens()
     return logins() + case_logins()

@@ -56,7 +56,7 @@ NAV_TABS = {
     "council": "home", "council_staff": "staff", "council_meetings": "home",
     "conventions": "home", "conventions_staff": "staff",
     "certificates": "points", "certificates_staff": "staff",
-    "dashboards": "staff", "exports": "staff",
+    "dashboards": "staff", "exports": "staff", "api_tokens": "me", "api": "me",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {
@@ -64,6 +64,7 @@ NAV_PAGES = {
     # the public 晒账 pages are everyone's, under 首页, beside the staff 台账
     "cases_ledger.public_index": "home", "cases_ledger.public_ledger": "home",
     "conventions.household": "me",  # 我的 → 我家
+    "api_tokens.devices": "staff",  # an admin's tokens for devices
     # 微议事's meeting pages share one blueprint: the staff ones belong under 管理
     **{f"council_meetings.{page}": "staff" for page in (
         "bodies", "edit_body", "staff_meetings", "schedule", "desk", "live", "code",

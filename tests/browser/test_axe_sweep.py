@@ -63,6 +63,10 @@ NOT_PAGES = {
     "council.photo": "a topic's photo (JPEG); the sweep uploads none, so it is a 404",
     "certificates.pdf_file": "the certificate as a PDF download (the same sheet as its page)",
     "exports.download": "an Excel file (XLSX) to download, not a page",
+    "api.openapi": "the OpenAPI spec (JSON); its HTML reference is api.docs, which is swept",
+    "api.balance": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.passbook": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.goods": "JSON for a bearer token; a browser session gets a JSON 401",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the

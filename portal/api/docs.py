@@ -1,0 +1,100 @@
+"""/api/v1/openapi.json, and /api/v1/docs: a server-rendered reference made from that same
+spec (endpoints, parameters, schemas, error codes, scopes, a curl example). No UI bundle,
+no script, no CDN: a few KB that read on a phone, work with JavaScript off, and print."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from portal.api.core import HTTP_CODES, KEY_RE, PREFIX, bp, spec
+from portal.web.navigation import base_url
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The spec: OpenAPI 3.1, written by spectree from the views and their pydantic models."""
+    response = current_app.json.response(spec.spec)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # the spec is public
+    return response
+
+
+def _ref_name(schema: dict | None) -> str:
+    ref = (schema or {}).get("$ref", "")
+    return ref.rsplit("/", 1)[-1] if ref else ""
+
+
+def _type(prop: dict) -> str:
+    if "$ref" in prop:
+        return _ref_name(prop)
+    if "anyOf" in prop:
+        return " | ".join(_type(p) for p in prop["anyOf"])
+    if prop.get("type") == "array":
+        return f"[{_type(prop.get('items', {}))}]"
+    text = prop.get("type", "object")
+    if prop.get("format"):
+        text += f" ({prop['format']})"
+    return text
+
+
+def _bounds(prop: dict) -> str:
+    parts = [f"{word} {prop[key]}" for key, word in (
+        ("minimum", "≥"), ("maximum", "≤"), ("minLength", "长度 ≥"), ("maxLength", "长度 ≤"),
+        ("minItems", "条数 ≥"), ("maxItems", "条数 ≤")) if key in prop]
+    if "default" in prop and prop["default"] is not None:
+        parts.append(f"默认 {prop['default']}")
+    return "，".join(parts)
+
+
+def _schemas(document: dict) -> list[dict]:
+    rows = []
+    for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
+        required = set(schema.get("required", ()))
+        rows.append({"name": name, "description": schema.get("description", ""),
+                     "fields": [{"name": field, "type": _type(prop),
+                                 "required": field in required, "bounds": _bounds(prop),
+                                 "description": prop.get("description", "")}
+                                for field, prop in schema.get("properties", {}).items()]})
+    return rows
+
+
+def _operations(document: dict) -> list[dict]:
+    scopes = {rule.rule: getattr(current_app.view_functions[rule.endpoint], "api_scope", "")
+              for rule in current_app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    rows = []
+    for path, item in document.get("paths", {}).items():
+        flask_path = path.replace("{", "<int:").replace("}", ">")
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            rows.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""), "id": op.get("operationId", ""),
+                "scope": scopes.get(flask_path, ""),
+                "idempotent": "Idempotency-Key" in op.get("description", ""),
+                "parameters": [{"name": p["name"], "in": p["in"],
+                                "required": p.get("required", False),
+                                "type": _type(p.get("schema", {})),
+                                "bounds": _bounds(p.get("schema", {})),
+                                "description": p.get("description", "")}
+                               for p in op.get("parameters", [])],
+                "body": _ref_name(body.get("schema")),
+                "responses": [{"status": status,
+                               "schema": _ref_name(answer.get("content", {})
+                                                   .get("application/json", {}).get("schema"))}
+                              for status, answer in sorted(op.get("responses", {}).items())],
+            })
+    return rows
+
+
+@bp.get("/docs")
+def docs():
+    document = spec.spec
+    return render_template(
+        "api/docs.html", info=document.get("info", {}), version=document.get("openapi"),
+        operations=_operations(document), schemas=_schemas(document),
+        errors=sorted((status, code, message) for status, (code, message) in HTTP_CODES.items()),
+        base=base_url() + PREFIX, key_pattern=KEY_RE.pattern)
