@@ -11,11 +11,15 @@ from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
+from portal.checkin.credit import credit_attendance
+from portal.checkin.models import Attendance
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.inbox.models import Message
 from portal.points import ledger
+from portal.shifts.models import Shift, SignUp
 from portal.shop.models import Good
+from portal.types import utcnow
 
 
 def code_of(call, *args, **kwargs) -> str:
@@ -64,3 +68,25 @@ def stock_and_balance(good_id: int, user_id: int) -> tuple[int, int]:
     """A good's stock and a resident's balance, read fresh (the server may have written)."""
     db.session.rollback()
     return db.session.get(Good, good_id).stock, ledger.balance_of(user_id)
+
+
+def past_service(activity, user, days_ago: float, hours: float, *, credit=True,
+                 place="桥头市场东入口"):
+    """A shift `days_ago` days back that `user` served for `hours`; credited unless told."""
+    start = utcnow() - timedelta(days=days_ago)
+    shift = Shift(activity_id=activity.id, zone_id=activity.zone_id, place=place,
+                  start_dt=start, end_dt=start + timedelta(hours=hours), capacity=10)
+    db.session.add(shift)
+    db.session.flush()
+    signup = SignUp(shift_id=shift.id, user_id=user.id, status="confirmed", queue_seq=1)
+    db.session.add(signup)
+    db.session.flush()
+    attendance = Attendance(signup_id=signup.id, shift_id=shift.id, user_id=user.id,
+                            checkin_dt=start, checkout_dt=start + timedelta(hours=hours),
+                            checkin_method="manual", checkout_method="manual")
+    db.session.add(attendance)
+    db.session.flush()
+    if credit:
+        credit_attendance(attendance)
+    db.session.commit()
+    return attendance

@@ -20,7 +20,7 @@ from portal.checkin.credit import reverse_credit
 from portal.extensions import db
 from tests.browser.a11y import axe_violations
 from tests.browser.helpers import assert_no_horizontal_overflow, flash, log_in, submit
-from tests.certificates.conftest import past_service
+from tests.helpers import past_service
 
 pytestmark = pytest.mark.browser
 

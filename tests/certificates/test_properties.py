@@ -13,7 +13,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.points import hours
 from portal.types import utcnow
-from tests.certificates.conftest import past_service
+from tests.helpers import past_service
 
 service = st.tuples(st.integers(1, 500), st.integers(10, 300))  # days ago, minutes served
 period = st.one_of(
