@@ -24,7 +24,9 @@ $FLASK seed-demo >/dev/null
 read_token=$($FLASK api token --phone 13900000001 --name schemathesis-read --scopes read)
 counter_token=$($FLASK api token --phone 13900000004 --name schemathesis-counter --scopes counter)
 every_token=$($FLASK api token --phone 13900000004 --name schemathesis-all \
-  --scopes "read checkin counter")
+  --scopes "read checkin counter volunteer")
+volunteer_token=$($FLASK api token --phone 13900000001 --name schemathesis-volunteer \
+  --scopes "read volunteer")
 
 $FLASK run --host 127.0.0.1 --port "$PORT" >"$tmp/server.log" 2>&1 &
 server=$!
@@ -51,6 +53,7 @@ run() {  # run <label> <token>
 }
 run read "$read_token"
 run counter "$counter_token"
+run volunteer "$volunteer_token"
 run every "$every_token"
 echo "schemathesis: $total generated cases in all, zero 5xx, every response conforming"
 if [ "$total" -lt "$MIN_CASES" ]; then

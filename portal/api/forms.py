@@ -10,7 +10,8 @@ from portal.forms import PageForm, max_length, options, required
 
 SCOPE_LABELS = [("read", _l("只读：查积分余额和明细")),
                 ("checkin", _l("签到：协调员扫码签到、签退")),
-                ("counter", _l("柜台：积分超市识别居民、兑换、撤销、取货"))]
+                ("counter", _l("柜台：积分超市识别居民、兑换、撤销、取货")),
+                ("volunteer", _l("志愿：自己报名、取消报名、扫码签到签退"))]
 
 
 class TokenForm(PageForm):

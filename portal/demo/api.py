@@ -1,6 +1,7 @@
 """Demo API tokens: the 新安路 supermarket counter's tablet, held by the clerk 林美华 and made
-by the admin 张丽, and 王秀英's own read-only token for a mini-program. Their secrets are
-never shown (only the hashes are kept); `flask api token` makes one that can be used."""
+by the admin 张丽, and 王秀英's own token for a mini-program (read, and volunteer: her sign-ups
+and check-ins). Their secrets are never shown (only the hashes are kept); `flask api token`
+makes one that can be used."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from portal.extensions import db
 
 TOKENS = [  # (holder phone, made by phone, name, scopes)
     ("13900000004", "13900000005", "超市柜台平板", ["read", "counter"]),
-    ("13900000001", "13900000001", "社区小程序", ["read"]),
+    ("13900000001", "13900000001", "社区小程序", ["read", "volunteer"]),
 ]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import policy
@@ -15,8 +15,14 @@ from portal.shifts.models import ACTIVE_STATUSES, Activity, Shift, ShiftTemplate
 from portal.zones.models import Zone
 
 PAGE_SIZE = 20
-#: a second SignUp, for "how many are ahead of me in line"
-WaitRow = aliased(SignUp, name="wait_row")
+
+
+@cache
+def _wait_row():
+    """A second SignUp, for "how many are ahead of me in line". Made on first use, not at
+    import: aliasing configures the mappers, and portal.api imports this module before
+    every model is registered (portal/models.py imports portal.api.models early)."""
+    return aliased(SignUp, name="wait_row")
 
 
 def _confirmed_subquery():
@@ -85,6 +91,11 @@ def _shift_options():
     return (*_card_options(), selectinload(Shift.posts))
 
 
+def _listed(now: datetime) -> tuple:
+    """Which shifts the lists show: open ones that have not ended (every shift is public)."""
+    return (Shift.status == "open", Shift.end_dt > now)
+
+
 def shift_list(*, now: datetime, viewer_id: int | None, start_from: datetime | None = None,
                zone: Zone | None = None, team_id: int | None = None,
                has_free: bool = False, page: int = 1):
@@ -92,7 +103,7 @@ def shift_list(*, now: datetime, viewer_id: int | None, start_from: datetime | N
 
     The zone and the places count are joined only when a filter needs them: every join
     costs PostgreSQL planning time on each of the list's two statements (items and count)."""
-    stmt = (select(Shift).where(Shift.status == "open", Shift.end_dt > now)
+    stmt = (select(Shift).where(*_listed(now))
             .options(*_card_options())
             .order_by(Shift.start_dt, Shift.id))
     if start_from is not None:
@@ -108,6 +119,19 @@ def shift_list(*, now: datetime, viewer_id: int | None, start_from: datetime | N
                 .where(func.coalesce(confirmed.c.n, 0) < Shift.capacity))
     pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
     return pagination, _rows(list(pagination.items), viewer_id)
+
+
+def shift_keyset(*, now: datetime, viewer_id: int | None, after_id: int | None,
+                 limit: int) -> list[ShiftRow]:
+    """The API's list: the web list's shifts in its order (start, id), `limit` + 1 of them
+    after the shift `after_id` (a keyset on (start_dt, id), not a page number); three
+    statements whatever the rows (shifts, places, the viewer's sign-ups)."""
+    stmt = (select(Shift).where(*_listed(now)).options(*_card_options())
+            .order_by(Shift.start_dt, Shift.id).limit(limit + 1))
+    if after_id is not None:
+        last = select(Shift.start_dt).where(Shift.id == after_id).scalar_subquery()
+        stmt = stmt.where(tuple_(Shift.start_dt, Shift.id) > tuple_(last, after_id))
+    return _rows(list(db.session.scalars(stmt)), viewer_id)
 
 
 def shift_detail(shift_id: int, viewer_id: int | None) -> ShiftRow | None:
@@ -145,6 +169,7 @@ def my_shifts(user_id: int, now: datetime, history_limit: int = 50) -> MyShifts:
             result.history.append(row)
     result.history = list(reversed(result.history))[:history_limit]
     if waiting:
+        WaitRow = _wait_row()  # noqa: N806 (a mapped class, named like one)
         ahead = select(func.count()).where(
             SignUp.shift_id == WaitRow.shift_id, SignUp.status == "waitlisted",
             SignUp.queue_seq < WaitRow.queue_seq,

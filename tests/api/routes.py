@@ -30,6 +30,12 @@ ACCESS: dict = {
     ("api_tokens.devices", "POST", "/staff/api-tokens"): ADMINS,
     # the resident's own token: its holder, or an admin over them (stopping a leaked token)
     ("api_tokens.revoke", "POST", "/me/api-tokens/{api_token_id}/revoke"): ADMINS,
+    # volunteer shifts (portal/api/shift_views.py): bearer tokens only, like the rows above
+    ("api.shifts", "GET", "/api/v1/shifts"): set(),
+    ("api.shift", "GET", "/api/v1/shifts/{shift_id}"): set(),
+    ("api.signup", "POST", "/api/v1/shifts/{shift_id}/signup"): set(),
+    ("api.cancel", "POST", "/api/v1/shifts/{shift_id}/cancel"): set(),
+    ("api.checkin", "POST", "/api/v1/checkin"): set(),
 }
 
 OUT_OF_SCOPE = [
@@ -50,4 +56,10 @@ FUZZ: dict = {
     "api_tokens.mine": "+name +scopes",
     "api_tokens.devices": "+phone +name +scopes",
     "api_tokens.revoke": "",
+    # volunteer shifts (portal/api/shift_views.py)
+    "api.shifts": "cursor limit",
+    "api.shift": "",
+    "api.signup": "+post_id",
+    "api.cancel": "",
+    "api.checkin": "+code +action +lat +lng",
 }

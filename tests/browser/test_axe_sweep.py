@@ -67,6 +67,8 @@ NOT_PAGES = {
     "api.balance": "JSON for a bearer token; a browser session gets a JSON 401",
     "api.passbook": "JSON for a bearer token; a browser session gets a JSON 401",
     "api.goods": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.shifts": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.shift": "JSON for a bearer token; a browser session gets a JSON 401",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
