@@ -24,9 +24,11 @@ $FLASK seed-demo >/dev/null
 read_token=$($FLASK api token --phone 13900000001 --name schemathesis-read --scopes read)
 counter_token=$($FLASK api token --phone 13900000004 --name schemathesis-counter --scopes counter)
 every_token=$($FLASK api token --phone 13900000004 --name schemathesis-all \
-  --scopes "read checkin counter volunteer")
+  --scopes "read checkin counter volunteer exports")
 volunteer_token=$($FLASK api token --phone 13900000001 --name schemathesis-volunteer \
   --scopes "read volunteer")
+exports_token=$($FLASK api token --phone 13900000005 --name schemathesis-exports \
+  --scopes "read exports")
 
 $FLASK run --host 127.0.0.1 --port "$PORT" >"$tmp/server.log" 2>&1 &
 server=$!
@@ -54,6 +56,7 @@ run() {  # run <label> <token>
 run read "$read_token"
 run counter "$counter_token"
 run volunteer "$volunteer_token"
+run exports "$exports_token"
 run every "$every_token"
 echo "schemathesis: $total generated cases in all, zero 5xx, every response conforming"
 if [ "$total" -lt "$MIN_CASES" ]; then

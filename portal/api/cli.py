@@ -22,7 +22,7 @@ def register(app) -> None:
     @click.option("--phone", required=True, help="the holder's login (mobile number)")
     @click.option("--name", required=True, help="what the token is for")
     @click.option("--scopes", default="read", show_default=True,
-                  help="space-separated: read checkin counter volunteer")
+                  help="space-separated: read checkin counter volunteer exports")
     def token_command(phone: str, name: str, scopes: str):
         """Issue a token held by (and acting as) the user; print its secret once."""
         user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))

@@ -1,10 +1,12 @@
 """/api/v1/openapi.json, and /api/v1/docs: a server-rendered reference made from that same
-spec (endpoints, parameters, schemas, error codes, scopes, a curl example). No UI bundle,
-no script, no CDN: a few KB that read on a phone, work with JavaScript off, and print."""
+spec. The first page has the basics (auth, keys, cursors, errors, a curl example) and an
+index of the endpoints by tag; each tag has its own page with its endpoints' parameters and
+the schemas they use, so every page stays small as the API grows. No UI bundle, no script,
+no CDN: pages that read on a phone, work with JavaScript off, and print."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template
 
 from portal.api.core import HTTP_CODES, KEY_RE, PREFIX, bp, spec
 from portal.web.navigation import base_url
@@ -47,9 +49,38 @@ def _bounds(prop: dict) -> str:
     return "，".join(parts)
 
 
-def _schemas(document: dict) -> list[dict]:
+def _refs(node, found: set[str]) -> None:
+    """Every schema name `node` refers to, however deep."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            found.add(_ref_name(node))
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def _used(document: dict, operations: list[dict]) -> set[str]:
+    """The schemas the operations use, with the schemas those use."""
+    components = document.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+    for op in operations:
+        _refs(op["raw"], found)
+    todo = list(found)
+    while todo:
+        more: set[str] = set()
+        _refs(components.get(todo.pop(), {}), more)
+        todo += sorted(more - found)
+        found |= more
+    return found
+
+
+def _schemas(document: dict, names: set[str]) -> list[dict]:
     rows = []
     for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
+        if name not in names:
+            continue
         required = set(schema.get("required", ()))
         rows.append({"name": name, "description": schema.get("description", ""),
                      "fields": [{"name": field, "type": _type(prop),
@@ -71,6 +102,7 @@ def _operations(document: dict) -> list[dict]:
                 continue
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
             rows.append({
+                "raw": op, "tag": (op.get("tags") or [""])[0],
                 "method": method.upper(), "path": path, "summary": op.get("summary", ""),
                 "description": op.get("description", ""), "id": op.get("operationId", ""),
                 "scope": scopes.get(flask_path, ""),
@@ -90,11 +122,28 @@ def _operations(document: dict) -> list[dict]:
     return rows
 
 
+def _tags(operations: list[dict]) -> list[str]:
+    return list(dict.fromkeys(op["tag"] for op in operations))
+
+
 @bp.get("/docs")
 def docs():
     document = spec.spec
+    operations = _operations(document)
     return render_template(
         "api/docs.html", info=document.get("info", {}), version=document.get("openapi"),
-        operations=_operations(document), schemas=_schemas(document),
+        operations=operations, tags=_tags(operations),
         errors=sorted((status, code, message) for status, (code, message) in HTTP_CODES.items()),
         base=base_url() + PREFIX, key_pattern=KEY_RE.pattern)
+
+
+@bp.get("/docs/<tag>")
+def docs_tag(tag: str):
+    """One tag's endpoints in full, and the schemas they use."""
+    document = spec.spec
+    operations = [op for op in _operations(document) if op["tag"] == tag]
+    if not operations:
+        abort(404)
+    return render_template(
+        "api/docs_tag.html", info=document.get("info", {}), tag=tag, operations=operations,
+        schemas=_schemas(document, _used(document, operations)))

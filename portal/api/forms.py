@@ -11,7 +11,8 @@ from portal.forms import PageForm, max_length, options, required
 SCOPE_LABELS = [("read", _l("只读：查积分余额和明细")),
                 ("checkin", _l("签到：协调员扫码签到、签退")),
                 ("counter", _l("柜台：积分超市识别居民、兑换、撤销、取货")),
-                ("volunteer", _l("志愿：自己报名、取消报名、扫码签到签退"))]
+                ("volunteer", _l("志愿：自己报名、取消报名、扫码签到签退，认领心愿、报告进展")),
+                ("exports", _l("导出：工作人员按辖区取数据导出（志愿时长、积分流水等）"))]
 
 
 class TokenForm(PageForm):

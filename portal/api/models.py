@@ -13,7 +13,7 @@ from portal.tokens import PREFIX_LENGTH
 from portal.types import UTCDateTime, utcnow
 
 #: what a token may be used for; each endpoint names the one it needs
-SCOPES = ("read", "checkin", "counter", "volunteer")
+SCOPES = ("read", "checkin", "counter", "volunteer", "exports")
 
 
 class ApiToken(db.Model):

@@ -27,8 +27,8 @@ MAX_TOKENS = 20
 def _scopes(scopes) -> str:
     chosen = [s for s in SCOPES if s in set(scopes or ())]
     if not chosen or len(chosen) != len(set(scopes or ())):
-        raise DomainError("bad_scopes", _l("请至少选择一项权限范围（只读、签到、柜台、志愿）。"),
-                          400)
+        raise DomainError("bad_scopes", _l(
+            "请至少选择一项权限范围（只读、签到、柜台、志愿、导出）。"), 400)
     return " ".join(chosen)
 
 

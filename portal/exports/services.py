@@ -5,6 +5,7 @@ period and row count. The view streams the file and deletes it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -64,3 +65,21 @@ def export(actor, kind: ExportKind, zone: Zone | None, period: Period) -> Made:
                  zone=zone)
     return Made(kind, path, count,
                 f"{kind.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+
+
+def page(actor, kind: ExportKind, zone: Zone | None, period: Period, *, offset: int, limit: int,
+         via: str = "") -> tuple[list[tuple], bool]:
+    """One page of the kind's rows (the JSON API's export): `limit` rows from `offset` in the
+    kind's fixed order, and whether more follow. The same permission check as the workbook;
+    the export is audited once, at its first page (`via` names the token)."""
+    policy.check(actor, kind.permission, zone)
+    rows = kind.rows(actor, zone, period.start, period.end)
+    try:
+        taken = list(islice(rows, offset, offset + limit + 1))
+    finally:
+        rows.close()  # ends the server-side cursor of an unfinished stream
+    if offset == 0:
+        audit.record(actor, f"export.{kind.code}", zone,
+                     f"接口导出{kind.title} · {scope_label(zone)} · {period.label()}{via}",
+                     zone=zone)
+    return taken[:limit], len(taken) > limit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import policy
@@ -39,11 +39,16 @@ def grid_names(wishes) -> dict[int, str]:
     return names
 
 
+def _on_wall(today: date):
+    """The wall's rows: published and not past their deadline."""
+    return (Wish.status == PUBLISHED, Wish.deadline >= today)
+
+
 def wall(viewer, *, kind: str = "", grid_id: int | None = None, page: int = 1):
     """Published wishes still open, most urgent (deadline) first, then newest."""
     today = local_today_now()
     stmt = (select(Wish).join(Zone, Zone.id == Wish.zone_id)
-            .where(Wish.status == PUBLISHED, Wish.deadline >= today)
+            .where(*_on_wall(today))
             .options(joinedload(Wish.poster), joinedload(Wish.zone))
             .order_by(Wish.deadline, Wish.id.desc()))
     if kind in ("item", "service"):
@@ -54,6 +59,28 @@ def wall(viewer, *, kind: str = "", grid_id: int | None = None, page: int = 1):
         if grid is not None and grid.kind in ("grid", "community"):
             stmt = stmt.where(Zone.path.startswith(grid.path, autoescape=True))
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def wall_keyset(*, after_id: int | None, limit: int) -> list[Wish]:
+    """The API's wall: the same wishes, most urgent first, in the order (deadline, id),
+    `limit` + 1 of them after the wish `after_id` (a keyset, not a page number)."""
+    stmt = (select(Wish).where(*_on_wall(local_today_now()))
+            .options(joinedload(Wish.poster), joinedload(Wish.zone))
+            .order_by(Wish.deadline, Wish.id).limit(limit + 1))
+    if after_id is not None:
+        last = select(Wish.deadline).where(Wish.id == after_id).scalar_subquery()
+        stmt = stmt.where(tuple_(Wish.deadline, Wish.id) > tuple_(last, after_id))
+    return list(db.session.scalars(stmt))
+
+
+def claims_keyset(user_id: int, *, after_id: int | None, limit: int) -> list[Wish]:
+    """The API's “我认领的”: the member's claims, newest first, by id."""
+    stmt = (select(Wish).where(Wish.claimer_id == user_id)
+            .options(joinedload(Wish.poster), joinedload(Wish.zone))
+            .order_by(Wish.id.desc()).limit(limit + 1))
+    if after_id is not None:
+        stmt = stmt.where(Wish.id < after_id)
+    return list(db.session.scalars(stmt))
 
 
 def local_today_now() -> date:

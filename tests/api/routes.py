@@ -15,6 +15,7 @@ from tests.access_roles import (  # noqa: F401
 ACCESS: dict = {
     ("api.openapi", "GET", "/api/v1/openapi.json"): EVERYONE,
     ("api.docs", "GET", "/api/v1/docs"): EVERYONE,
+    ("api.docs_tag", "GET", "/api/v1/docs/微心愿"): EVERYONE,
     ("api.balance", "GET", "/api/v1/me/balance"): set(),
     ("api.passbook", "GET", "/api/v1/me/passbook"): set(),
     ("api.goods", "GET", "/api/v1/counter/shops/{shop_id}/goods"): set(),
@@ -36,6 +37,14 @@ ACCESS: dict = {
     ("api.signup", "POST", "/api/v1/shifts/{shift_id}/signup"): set(),
     ("api.cancel", "POST", "/api/v1/shifts/{shift_id}/cancel"): set(),
     ("api.checkin", "POST", "/api/v1/checkin"): set(),
+    # 微心愿 (portal/api/wish_views.py) and the exports as JSON (portal/api/export_views.py)
+    ("api.wishes", "GET", "/api/v1/wishes"): set(),
+    ("api.my_claims", "GET", "/api/v1/me/claims"): set(),
+    ("api.wish", "GET", "/api/v1/wishes/{wish_id}"): set(),
+    ("api.claim", "POST", "/api/v1/wishes/{wish_id}/claim"): set(),
+    ("api.progress", "POST", "/api/v1/wishes/{wish_id}/progress"): set(),
+    ("api.exports", "GET", "/api/v1/exports"): set(),
+    ("api.export", "GET", "/api/v1/exports/points_ledger"): set(),
 }
 
 OUT_OF_SCOPE = [
@@ -45,6 +54,7 @@ OUT_OF_SCOPE = [
 FUZZ: dict = {
     "api.openapi": "",
     "api.docs": "",
+    "api.docs_tag": "",
     "api.balance": "",
     "api.passbook": "cursor limit",
     "api.goods": "cursor limit",
@@ -62,4 +72,11 @@ FUZZ: dict = {
     "api.signup": "+post_id",
     "api.cancel": "",
     "api.checkin": "+code +action +lat +lng",
+    "api.wishes": "cursor limit",
+    "api.my_claims": "cursor limit",
+    "api.wish": "",
+    "api.claim": "",
+    "api.progress": "+note",
+    "api.exports": "",
+    "api.export": "period start end zone cursor limit",
 }

@@ -1,5 +1,8 @@
 """Every error code the API gives, each response held to the spec."""
 
+import json
+import re
+
 import pytest
 
 from portal.api.models import ApiToken, IdempotentAnswer
@@ -172,3 +175,15 @@ def test_the_spec_and_the_docs(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"Idempotency-Key" in page.data
     assert b"<script" not in page.data and len(page.data) < 60_000
+    # each tag's page: its endpoints and every schema they use, each page within the budget
+    tags = {op["tags"][0] for item in spec["paths"].values() for op in item.values()}
+    described = set()
+    for tag in tags:
+        part = client.get(f"/api/v1/docs/{tag}")
+        assert part.status_code == 200 and b"<script" not in part.data
+        assert len(part.data) < 60_000 and tag.encode() in page.data
+        described |= {ref.decode() for ref in re.findall(rb'id="schema-([A-Za-z0-9_]+)"',
+                                                         part.data)}
+    refs = set(re.findall(r'"#/components/schemas/([A-Za-z0-9_]+)"', json.dumps(spec)))
+    assert refs <= described
+    assert client.get("/api/v1/docs/没有这一类").status_code == 404

@@ -69,6 +69,11 @@ NOT_PAGES = {
     "api.goods": "JSON for a bearer token; a browser session gets a JSON 401",
     "api.shifts": "JSON for a bearer token; a browser session gets a JSON 401",
     "api.shift": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.wishes": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.my_claims": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.wish": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.exports": "JSON for a bearer token; a browser session gets a JSON 401",
+    "api.export": "JSON for a bearer token; a browser session gets a JSON 401",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
