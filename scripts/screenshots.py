@@ -137,6 +137,7 @@ PAGES: list[tuple[str, str]] = [
     ("resident", "/me/api-tokens"),
     ("admin", "/staff/api-tokens"),
     ("resident", "/api/v1/docs"),
+    ("resident", "/api/v1/docs/%E5%BE%AE%E5%BF%83%E6%84%BF"),  # the 微心愿 tag
     ("admin", "/staff/cases/ledger"),
     ("admin", "/staff/cases/ledger/print"),
     # 微公约 (convention 1: the demo's signed convention of 新安路社区)

@@ -36,8 +36,12 @@ def in_scope(actor, permission: str, zone: Zone | None, path_column):
 
 
 def stream(statement) -> Iterator[tuple]:
-    for row in db.session.execute(statement.execution_options(yield_per=BATCH)):
-        yield tuple(row)
+    result = db.session.execute(statement.execution_options(yield_per=BATCH))
+    try:
+        for row in result:
+            yield tuple(row)
+    finally:  # also when a reader stops early (the API's pages): PostgreSQL's cursor closes
+        result.close()
 
 
 def hours_by_person(actor, permission: str, zone: Zone | None, period: Period):
