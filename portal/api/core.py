@@ -90,9 +90,22 @@ def _validation_failed(req, resp, req_validation_error, instance, model_adapter)
     resp.mimetype = "application/json"
 
 
+def _answer_invalid(req, resp, resp_validation_error, instance, model_adapter):
+    """spectree's hook after a view: an answer that does not fit its own model is our bug. It
+    is logged, and the client gets our 500 body (never the values that failed)."""
+    if resp_validation_error is None or resp is None:
+        return
+    log.error("API %s %s answered outside its model: %s", req.method, req.path,
+              resp_validation_error)
+    resp.set_data(json.dumps({"code": "internal_error",
+                              "message": _("系统暂时出了问题，请稍后再试。")}, ensure_ascii=False))
+    resp.mimetype = "application/json"
+
+
 spec = SpecTree(
     "flask", mode="strict", path="_spectree", title="社区门户 API", version="1.0.0",
-    openapi_version="3.1.0", before=_validation_failed, validation_error_model=Error,
+    openapi_version="3.1.0", before=_validation_failed, after=_answer_invalid,
+    validation_error_model=Error,
     naming_strategy=lambda model: model.__name__,
     nested_naming_strategy=lambda _parent, child: child,
     description="社区门户的 JSON 接口：积分、超市柜台、签到、志愿岗位、微心愿。"
@@ -191,7 +204,11 @@ def idempotent(view):
     """A POST that creates or moves something: it needs an Idempotency-Key header (16 to 32 of
     A-Z a-z 0-9 _ -). Its work and its first answer commit together; a retry with the same
     token and key gets that answer again (status and body), a different request with the same
-    key a 422. Refusals are not kept: a retry after one runs again."""
+    key a 422. Refusals are not kept: a retry after one runs again, and nothing of a refused
+    or failed request commits. A retry that raced its first request (and was refused by
+    what the first one did) gets the first answer too. A check-in's refused scan is an
+    answer (200, ok false: a scan outcome, logged), so it is kept like any other: a new scan
+    needs a new key."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -204,14 +221,22 @@ def idempotent(view):
         if found is not None:
             return _replay(found, fingerprint)
         g.idempotency_key = key
-        response = view(*args, **kwargs)
-        if 200 <= response.status_code < 300:
-            audit.record(token.holder, "api.write", token,
-                         f"接口 {request.method} {request.path}（令牌 {token.prefix}…，"
-                         f"{token.name}）")
-            db.session.add(IdempotentAnswer(token_id=token.id, key=key, fingerprint=fingerprint,
-                                            status=response.status_code,
-                                            body=response.get_data(as_text=True)))
+        try:
+            response = view(*args, **kwargs)
+        except DomainError:
+            db.session.rollback()
+            found = _answer(token.id, key)  # the same key answered meanwhile: that answer
+            if found is not None:
+                return _replay(found, fingerprint)
+            raise
+        if not 200 <= response.status_code < 300:
+            db.session.rollback()  # e.g. an answer outside its model: nothing of it stands
+            return response
+        audit.record(token.holder, "api.write", token,
+                     f"接口 {request.method} {request.path}（令牌 {token.prefix}…，{token.name}）")
+        db.session.add(IdempotentAnswer(token_id=token.id, key=key, fingerprint=fingerprint,
+                                        status=response.status_code,
+                                        body=response.get_data(as_text=True)))
         try:
             db.session.commit()
         except IntegrityError:  # the same key, at the same moment, answered first

@@ -6,6 +6,8 @@ no CDN: pages that read on a phone, work with JavaScript off, and print."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, render_template
 
 from portal.api.core import HTTP_CODES, KEY_RE, PREFIX, bp, spec
@@ -91,11 +93,12 @@ def _schemas(document: dict, names: set[str]) -> list[dict]:
 
 
 def _operations(document: dict) -> list[dict]:
-    scopes = {rule.rule: getattr(current_app.view_functions[rule.endpoint], "api_scope", "")
+    # indexed by the spec's path: /shifts/<int:shift_id> and /exports/<kind> become {…}
+    scopes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule):
+              getattr(current_app.view_functions[rule.endpoint], "api_scope", "")
               for rule in current_app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     rows = []
     for path, item in document.get("paths", {}).items():
-        flask_path = path.replace("{", "<int:").replace("}", ">")
         for method in METHODS:
             op = item.get(method)
             if op is None:
@@ -105,7 +108,7 @@ def _operations(document: dict) -> list[dict]:
                 "raw": op, "tag": (op.get("tags") or [""])[0],
                 "method": method.upper(), "path": path, "summary": op.get("summary", ""),
                 "description": op.get("description", ""), "id": op.get("operationId", ""),
-                "scope": scopes.get(flask_path, ""),
+                "scope": scopes.get(path, ""),
                 "idempotent": "Idempotency-Key" in op.get("description", ""),
                 "parameters": [{"name": p["name"], "in": p["in"],
                                 "required": p.get("required", False),

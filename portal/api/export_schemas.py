@@ -39,7 +39,8 @@ class ExportQuery(Strict):
     start: str | None = Field(None, max_length=10, description="开始日期，例如 2026-11-01")
     end: str | None = Field(None, max_length=10, description="结束日期（含），不晚于今天")
     zone: int = Field(0, ge=0, le=2**31 - 1, description="辖区内的街道、社区或网格；0 为全部辖区")
-    cursor: str | None = Field(None, max_length=64, description="上一页返回的 next_cursor")
+    cursor: str | None = Field(None, max_length=300, description=(
+        "上一页返回的 next_cursor；带游标时沿用第一页的期间，period、start、end 不再起作用"))
     limit: int = Field(500, ge=1, le=MAX_EXPORT_LIMIT, description="每页行数")
 
 

@@ -2,26 +2,29 @@
 same registry (exports/kinds.KINDS) and taken through the same service (exports/services:
 the kind's permission over the zone, the actor's scope, the audit log), a page at a time.
 
-A cursor here stands for a position in the kind's fixed order; points are one-decimal
-strings and hours are strings of hours, so no amount passes through a float."""
+A cursor here is signed and names the export it continues (token, kind, zone, period) and
+the position in the kind's fixed order, so a page can neither skip the first (audited) page
+nor wander into another export; the period stays the first page's, even across midnight.
+Points are one-decimal strings and hours strings of hours: no amount passes a float."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 from spectree import Response
 
 from portal.api import export_schemas as es
 from portal.api.core import (
+    ApiError,
     Error,
     bp,
     commit_read,
     current_token,
-    decode_cursor,
     documented,
-    encode_cursor,
     holder,
     needs,
 )
@@ -61,6 +64,22 @@ def _value(kind: str, value):
     return str(value)
 
 
+def _cursors() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal.api.export-cursor")
+
+
+def _continues(cursor: str, token_id: int, kind: str, zone_id: int) -> tuple[int, date, date]:
+    """The offset and period a cursor names, if it continues this export; else bad_cursor."""
+    try:
+        held, code, zone, start, end, offset = _cursors().loads(cursor)
+        if (held, code, zone) == (token_id, kind, zone_id) and isinstance(offset, int) \
+                and offset > 0:
+            return offset, date.fromisoformat(start), date.fromisoformat(end)
+    except (BadSignature, TypeError, ValueError):
+        pass
+    raise ApiError(400, "bad_cursor", _l("翻页游标无效，请从第一页重新开始。"))
+
+
 def _columns(kind: kinds.ExportKind) -> list[dict]:
     return [{"key": c.key, "title": str(c.header), "type": c.type} for c in kind.columns]
 
@@ -91,16 +110,24 @@ def export(kind: str, query: es.ExportQuery):
     按游标翻页，每页最多 1000 行；第一页记入审计日志。拒绝时的 code：unknown_export（404）、
     bad_period、bad_date、bad_range、range_too_long（400）、forbidden（403，辖区外）。"""
     found = services.kind_of(kind)
-    chosen = period.parse(query.period, query.start, query.end, local_today(utcnow()))
+    token = current_token()
+    if query.cursor:
+        offset, start, end = _continues(query.cursor, token.id, found.code, query.zone)
+        chosen = period.Period(start, end)
+    else:
+        offset = 0
+        chosen = period.parse(query.period, query.start, query.end, local_today(utcnow()))
     zone = None
     if query.zone:
         zone = db.session.get(Zone, query.zone)
         if zone is None:
             abort(404)
-    offset = decode_cursor(query.cursor) or 0
-    token = current_token()
     rows, more = services.page(holder(), found, zone, chosen, offset=offset, limit=query.limit,
                                via=f"（令牌 {token.prefix}…，{token.name}）")
+    following = None
+    if more:
+        following = _cursors().dumps([token.id, found.code, query.zone, chosen.start.isoformat(),
+                                      chosen.end.isoformat(), offset + len(rows)])
     types = [c.type for c in found.columns]
     answer = {"kind": found.code, "title": str(found.title), "start": chosen.start,
               "end": chosen.end, "zone_id": zone.id if zone else None,
@@ -108,6 +135,6 @@ def export(kind: str, query: es.ExportQuery):
               "rows": [{key: _value(t, v) for key, t, v in zip(found.keys, types, row,
                                                              strict=True)}
                        for row in rows],
-              "next_cursor": encode_cursor(offset + len(rows)) if more else None}
+              "next_cursor": following}
     commit_read()
     return answer

@@ -126,8 +126,9 @@ def claim(wish_id: int):
     （wishes/services.claim）：只有核验通过的在职党员可认领，每个心愿一人。拒绝时的 code：
     not_party_member、not_verified（403）、own_wish、too_many_claims、past_deadline、
     already_claimed、not_open（409）。"""
-    found = db.session.get(Wish, wish_id)  # as the web's button: the service says why not
-    if found is None:
+    found = db.session.get(Wish, wish_id)
+    # a wish the holder may not see is a 404, unless it is claimed: then the service says so
+    if found is None or (access.role(holder(), found) is None and not found.has_claimer):
         abort(404)
     services.claim(holder(), found)
     return _detail(found, access.role(holder(), found)), 200

@@ -39,7 +39,7 @@ def shop_sales(actor, permission: str, zone: Zone | None, period: Period):
             .join(resident, resident.id == Redemption.user_id)
             .where(Redemption.created_dt >= start, Redemption.created_dt < end,
                    in_scope(actor, permission, zone, Zone.path))
-            .order_by(Redemption.id, RedemptionLine.id)):
+            .order_by(Redemption.id, RedemptionLine.id), period):
         yield (when, receipt or "", shop, name, good, quantity, unit, quantity * unit,
                SALE_STATUS.get(status, status))
 
@@ -57,7 +57,7 @@ def stock_movements(actor, permission: str, zone: Zone | None, period: Period):
             .outerjoin(clerk, clerk.id == StockMovement.actor_id)
             .where(StockMovement.created_dt >= start, StockMovement.created_dt < end,
                    in_scope(actor, permission, zone, Zone.path))
-            .order_by(StockMovement.id)):
+            .order_by(StockMovement.id), period):
         yield (when, shop, good, MOVEMENT_LABELS.get(kind, kind), delta, after, reason,
                name or "")
 
@@ -76,7 +76,7 @@ def wishes(actor, permission: str, zone: Zone | None, period: Period):
             .outerjoin(claimer, claimer.id == Wish.claimer_id)
             .where(Wish.created_dt >= start, Wish.created_dt < end,
                    in_scope(actor, permission, zone, Zone.path))
-            .order_by(Wish.id)):
+            .order_by(Wish.id), period):
         yield (when, title, WISH_KINDS.get(kind, kind), place,
                WISH_STATUS.get(status, status), name or "", claimed, fulfilled, confirmed,
                rating, comment)

@@ -35,7 +35,10 @@ def in_scope(actor, permission: str, zone: Zone | None, path_column):
     return condition
 
 
-def stream(statement) -> Iterator[tuple]:
+def stream(statement, period: Period) -> Iterator[tuple]:
+    """The statement's rows, in batches, within the period's window (if any)."""
+    if period.limit is not None:
+        statement = statement.offset(period.offset).limit(period.limit)
     result = db.session.execute(statement.execution_options(yield_per=BATCH))
     try:
         for row in result:
@@ -54,7 +57,7 @@ def hours_by_person(actor, permission: str, zone: Zone | None, period: Period):
         .where(HoursEntry.created_dt >= start, HoursEntry.created_dt < end,
                in_scope(actor, permission, zone, Zone.path))
         .group_by(User.id, User.name, Zone.path, Zone.name)
-        .order_by(Zone.path, User.name, User.id))
+        .order_by(Zone.path, User.name, User.id), period)
 
 
 def hours_by_shift(actor, permission: str, zone: Zone | None, period: Period):
@@ -72,7 +75,7 @@ def hours_by_shift(actor, permission: str, zone: Zone | None, period: Period):
         .where(HoursEntry.created_dt >= start, HoursEntry.created_dt < end,
                in_scope(actor, permission, zone, Zone.path))
         .group_by(Shift.id, Shift.start_dt, Activity.title, Shift.place, Zone.name)
-        .order_by(Shift.start_dt, Shift.id))
+        .order_by(Shift.start_dt, Shift.id), period)
 
 
 def points_ledger(actor, permission: str, zone: Zone | None, period: Period):
@@ -88,7 +91,7 @@ def points_ledger(actor, permission: str, zone: Zone | None, period: Period):
             .join(Zone, Zone.id == User.home_zone_id)
             .where(LedgerEntry.created_dt >= start, LedgerEntry.created_dt < end,
                    in_scope(actor, permission, zone, Zone.path))
-            .order_by(LedgerEntry.id)):
+            .order_by(LedgerEntry.id), period):
         yield (entry_id, when, name, place, LEDGER_KINDS.get(kind, kind), memo, amount,
                balance)
 
@@ -97,12 +100,15 @@ def service_cards(actor, permission: str, zone: Zone | None, period: Period):
     """双岗双责: each verified party member living in the scope, with the wishes they
     fulfilled, the shifts they served and their hours in the period (wishes/queries.py)."""
     start, end = period.span
-    ids = list(db.session.scalars(
+    statement = (
         select(User.id).join(PartyMembership, PartyMembership.user_id == User.id)
         .join(Zone, Zone.id == User.home_zone_id)
         .where(PartyMembership.status == "verified",
                in_scope(actor, permission, zone, Zone.path))
-        .order_by(PartyMembership.work_unit, User.name, User.id)))
+        .order_by(PartyMembership.work_unit, User.name, User.id))
+    if period.limit is not None:
+        statement = statement.offset(period.offset).limit(period.limit)
+    ids = list(db.session.scalars(statement))
     for at in range(0, len(ids), CARD_BATCH):
         chunk = ids[at:at + CARD_BATCH]
         users = {u.id: u for u in db.session.scalars(

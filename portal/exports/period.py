@@ -18,10 +18,13 @@ EARLIEST = date(2000, 1, 1)
 
 @dataclass(frozen=True)
 class Period:
-    """Local dates, both inclusive."""
+    """Local dates, both inclusive; `offset` and `limit` window the rows (the JSON API's
+    pages), applied in SQL by every kind's source."""
 
     start: date
     end: date
+    offset: int = 0
+    limit: int | None = None
 
     @property
     def span(self) -> tuple[datetime, datetime]:

@@ -5,7 +5,6 @@ period and row count. The view streams the file and deletes it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -70,14 +69,16 @@ def export(actor, kind: ExportKind, zone: Zone | None, period: Period) -> Made:
 def page(actor, kind: ExportKind, zone: Zone | None, period: Period, *, offset: int, limit: int,
          via: str = "") -> tuple[list[tuple], bool]:
     """One page of the kind's rows (the JSON API's export): `limit` rows from `offset` in the
-    kind's fixed order, and whether more follow. The same permission check as the workbook;
-    the export is audited once, at its first page (`via` names the token)."""
+    kind's fixed order (the window is applied in SQL), and whether more follow. The same
+    permission check as the workbook; the export is audited at its first page (`via` names
+    the token). The caller makes sure an offset is one it handed out (a signed cursor)."""
     policy.check(actor, kind.permission, zone)
-    rows = kind.rows(actor, zone, period.start, period.end)
+    window = Period(period.start, period.end, offset=offset, limit=limit + 1)
+    rows = kind.source(actor, kind.permission, zone, window)
     try:
-        taken = list(islice(rows, offset, offset + limit + 1))
+        taken = list(rows)
     finally:
-        rows.close()  # ends the server-side cursor of an unfinished stream
+        rows.close()
     if offset == 0:
         audit.record(actor, f"export.{kind.code}", zone,
                      f"接口导出{kind.title} · {scope_label(zone)} · {period.label()}{via}",

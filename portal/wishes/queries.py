@@ -16,7 +16,7 @@ from portal.clock import local_today, to_utc
 from portal.extensions import db
 from portal.points.models import HoursEntry
 from portal.types import utcnow
-from portal.wishes.models import CLAIMED, CONFIRMED, PENDING, PUBLISHED, Wish
+from portal.wishes.models import CLAIMED, CONFIRMED, PENDING, PUBLISHED, WITH_CLAIMER, Wish
 from portal.zones.models import Zone
 from portal.zones.services import community_of
 
@@ -68,14 +68,18 @@ def wall_keyset(*, after_id: int | None, limit: int) -> list[Wish]:
             .options(joinedload(Wish.poster), joinedload(Wish.zone))
             .order_by(Wish.deadline, Wish.id).limit(limit + 1))
     if after_id is not None:
-        last = select(Wish.deadline).where(Wish.id == after_id).scalar_subquery()
-        stmt = stmt.where(tuple_(Wish.deadline, Wish.id) > tuple_(last, after_id))
+        # a wish that was on the wall (published, or claimed since): never a hidden one's
+        last = select(Wish.deadline).where(Wish.id == after_id,
+                                           Wish.status.in_((PUBLISHED, *WITH_CLAIMER)))
+        stmt = stmt.where(tuple_(Wish.deadline, Wish.id) > tuple_(last.scalar_subquery(),
+                                                                   after_id))
     return list(db.session.scalars(stmt))
 
 
 def claims_keyset(user_id: int, *, after_id: int | None, limit: int) -> list[Wish]:
-    """The API's “我认领的”: the member's claims, newest first, by id."""
-    stmt = (select(Wish).where(Wish.claimer_id == user_id)
+    """The API's “我认领的”: the member's claims (while claimed and after; not a wish
+    withdrawn meanwhile, which is no longer theirs to see), newest first, by id."""
+    stmt = (select(Wish).where(Wish.claimer_id == user_id, Wish.status.in_(WITH_CLAIMER))
             .options(joinedload(Wish.poster), joinedload(Wish.zone))
             .order_by(Wish.id.desc()).limit(limit + 1))
     if after_id is not None:

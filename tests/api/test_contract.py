@@ -187,3 +187,5 @@ def test_the_spec_and_the_docs(client):
     refs = set(re.findall(r'"#/components/schemas/([A-Za-z0-9_]+)"', json.dumps(spec)))
     assert refs <= described
     assert client.get("/api/v1/docs/没有这一类").status_code == 404
+    exports = client.get("/api/v1/docs/数据导出").get_data(as_text=True)
+    assert exports.count("<code>exports</code>") == 2  # both endpoints name their scope

@@ -145,3 +145,58 @@ def test_a_retried_claim_answers_once(call, bearer, member, make_wish):
     assert db.session.query(IdempotentAnswer).count() == 1
     claims = db.session.query(AuditEvent).filter_by(action="wish.claim").count()
     assert claims == 1 and services.open_claims(member.id) == 1
+
+
+def test_a_wish_not_the_holders_to_see_is_a_404_even_to_claim(call, bearer, member, make_wish):
+    pending = make_wish(published=False)
+    answer = _post(call, f"/api/v1/wishes/{pending.id}/claim", bearer(member, "volunteer"))
+    assert answer.status_code == 404
+    assert db.session.get(Wish, pending.id).claimer_id is None
+
+
+def test_a_withdrawn_wish_leaves_its_claimers_list(call, bearer, member, make_wish, poster):
+    wish = make_wish()
+    headers = bearer(member, "read volunteer")
+    assert _post(call, f"/api/v1/wishes/{wish.id}/claim", headers).status_code == 200
+    services.withdraw(poster, db.session.get(Wish, wish.id), "已经有人送了")
+    db.session.commit()
+    assert call("GET", "/api/v1/me/claims", headers).get_json()["items"] == []
+
+
+def test_an_answer_outside_its_model_is_our_500_and_nothing_stands(app, client, bearer, member,
+                                                                   make_wish, monkeypatch):
+    from portal.api import wish_views
+
+    wish = make_wish()
+    monkeypatch.setattr(wish_views, "_detail", lambda found, role: {"id": found.id})
+    answer = client.post(f"/api/v1/wishes/{wish.id}/claim",
+                         headers={**bearer(member, "volunteer"), "Idempotency-Key": new_key()})
+    assert answer.status_code == 500
+    assert answer.get_json()["code"] == "internal_error"
+    db.session.expire_all()
+    assert db.session.get(Wish, wish.id).claimer_id is None
+    assert db.session.query(IdempotentAnswer).count() == 0
+
+
+def test_a_retry_refused_by_its_own_first_request_gets_the_first_answer(
+        call, bearer, member, make_wish, monkeypatch):
+    """On PostgreSQL a retry can look for its key before the first request commits, then wait
+    on the member's lock and be refused by what the first one did (already_claimed): it
+    answers with the first request's answer instead."""
+    from portal.api import core
+
+    wish = make_wish()
+    headers = {**bearer(member, "volunteer"), "Idempotency-Key": new_key()}
+    url = f"/api/v1/wishes/{wish.id}/claim"
+    first = call("POST", url, headers)
+    looked, real = [], core._answer
+
+    def not_yet(token_id, key):  # the retry's first look: the first had not committed
+        looked.append(key)
+        return None if len(looked) == 1 else real(token_id, key)
+
+    monkeypatch.setattr(core, "_answer", not_yet)
+    again = call("POST", url, headers)
+    assert len(looked) == 2
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()

@@ -88,3 +88,23 @@ def test_refusals_carry_codes_and_change_nothing(get, world, xinan_admin, tree, 
     assert get("/api/v1/exports", _bearer(make_user(name="吴敏"))).get_json()["items"] == []
     assert not db.session.scalar(select(func.count(AuditEvent.id))
                                  .where(AuditEvent.action.like("export.%")))
+
+
+def test_a_cursor_is_signed_and_continues_only_its_own_export(get, world, xinan_admin):
+    import base64
+
+    headers = _bearer(xinan_admin)
+    first = get("/api/v1/exports/points_ledger?limit=2", headers).get_json()
+    made = base64.urlsafe_b64encode(b"v1:1").decode().rstrip("=")
+    skipped = get(f"/api/v1/exports/points_ledger?cursor={made}", headers)
+    assert skipped.status_code == 400 and skipped.get_json()["code"] == "bad_cursor"
+    elsewhere = get(f"/api/v1/exports/stock_movements?cursor={first['next_cursor']}", headers)
+    assert elsewhere.status_code == 400
+    other_token = get(f"/api/v1/exports/points_ledger?cursor={first['next_cursor']}",
+                      _bearer(xinan_admin))
+    assert other_token.status_code == 400
+    # a cursor keeps its export's period, whatever the later request says
+    more = get("/api/v1/exports/points_ledger?period=last_month&cursor="
+               f"{first['next_cursor']}", headers).get_json()
+    assert (more["start"], more["end"]) == (first["start"], first["end"]) and more["rows"]
+    assert {r["id"] for r in more["rows"]}.isdisjoint(r["id"] for r in first["rows"])
