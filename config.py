@@ -106,6 +106,9 @@ class Config:
     COUNCIL_PUBLISH_DAYS = int(os.environ.get("COUNCIL_PUBLISH_DAYS", "7"))
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "30 per minute")
     OPEN311_KEY_RATE_LIMIT = os.environ.get("OPEN311_KEY_RATE_LIMIT", "500 per day")
+    #: offline scanning: a 32-byte Ed25519 seed (base64url) to rotate the portal's signing
+    #: key on its own; unset, the key is derived from SECRET_KEY (portal/offline/keys.py)
+    OFFLINE_SIGNING_SEED = os.environ.get("OFFLINE_SIGNING_SEED") or None
     #: /api/v1, per token (per address for requests without a working token)
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     LOGIN_PHONE_RATE_LIMIT = os.environ.get("LOGIN_PHONE_RATE_LIMIT", "5 per minute")

@@ -37,6 +37,7 @@ from portal.exports.views import bp as exports_bp
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.inbox.views import bp as inbox_bp
 from portal.main.views import bp as main_bp
+from portal.offline.views import bp as offline_bp
 from portal.points.staff_views import bp as points_staff_bp
 from portal.points.views import bp as points_bp
 from portal.shifts.calendar_views import bp as calendar_bp
@@ -125,6 +126,7 @@ BLUEPRINTS = [
     (dashboards_bp, "/staff/dashboards"),
     (exports_bp, "/staff/exports"),
     (api_bp, "/api/v1"), (api_tokens_bp, None),
+    (offline_bp, "/offline"),
 ]
 
 

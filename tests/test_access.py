@@ -41,6 +41,7 @@ from tests.council.meeting_targets import meeting_targets
 from tests.council.targets import council_targets
 from tests.dashboards import routes as routes_dashboards
 from tests.exports import routes as routes_exports
+from tests.offline import routes as routes_offline
 
 #: (endpoint, method, URL template) -> roles allowed
 ACCESS = {
@@ -260,6 +261,7 @@ ACCESS = {
     **routes_dashboards.ACCESS,
     **routes_exports.ACCESS,
     **routes_api.ACCESS,
+    **routes_offline.ACCESS,
 }
 
 #: scoped pages: a community admin of 新安路 asking about 东梅 is refused
@@ -333,6 +335,7 @@ OUT_OF_SCOPE = [
     *routes_dashboards.OUT_OF_SCOPE,
     *routes_exports.OUT_OF_SCOPE,
     *routes_api.OUT_OF_SCOPE,
+    *routes_offline.OUT_OF_SCOPE,
 ]
 
 

@@ -39,6 +39,7 @@ from tests.conventions import routes as routes_conventions
 from tests.council import routes_meetings, routes_topics
 from tests.dashboards import routes as routes_dashboards
 from tests.exports import routes as routes_exports
+from tests.offline import routes as routes_offline
 from tests.test_access import ACCESS, _actor, _targets
 
 ROLES = ["anonymous", "resident", "coordinator", "clerk", "admin"]
@@ -208,6 +209,7 @@ FUZZ = {
     **routes_contacts.FUZZ, **routes_topics.FUZZ, **routes_meetings.FUZZ,
     **routes_conventions.FUZZ, **routes_certificates.FUZZ,
     **routes_dashboards.FUZZ, **routes_exports.FUZZ, **routes_api.FUZZ,
+    **routes_offline.FUZZ,
 }
 
 #: the CI bound, per role; FUZZ_EXAMPLES and FUZZ_SECONDS run it longer, and FUZZ_SEED with

@@ -1,5 +1,6 @@
 """Printed member cards: issue (replacing any active card), report lost, and find a card's
-holder at the counter. A card never works for self check-in: its code is not a member code."""
+holder at the counter. A card's QR is signed with the portal's Ed25519 key. A card never
+works for self check-in: its code is not a member code."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.members.models import MemberCard
+from portal.offline import keys
 from portal.types import utcnow
 
 
@@ -59,13 +61,29 @@ def report_lost(actor, card: MemberCard, reason: str = "") -> MemberCard:
 
 
 def card_code(card: MemberCard) -> str:
-    return f"k.{card.secret}"
+    """What the card's QR carries: "k.<card number>.<Ed25519 signature>", which a scanning
+    device checks with the portal's public key alone (portal/offline/keys.py). Cards printed
+    before carry "k.<secret>" and keep working."""
+    payload = f"k.{card.card_no}"
+    return f"{payload}.{keys.sign(payload)}"
+
+
+def _signed_card(raw: str) -> MemberCard | None:
+    """The card a signed QR names, or None when its signature does not hold."""
+    _prefix, number, signature = raw.split(".")
+    if not (number.isdigit() and len(number) == 10) \
+            or not keys.verify(f"k.{number}", signature):
+        return None
+    return db.session.scalar(select(MemberCard).where(MemberCard.card_no == number))
 
 
 def holder_of(raw: str) -> User:
-    """The resident a scanned card (its QR) or a typed card number belongs to."""
+    """The resident a scanned card (its QR, signed or from before) or a typed card number
+    belongs to."""
     raw = (raw or "").strip().replace(" ", "")
-    if raw.startswith("k."):
+    if raw.startswith("k.") and raw.count(".") == 2:
+        card = _signed_card(raw)
+    elif raw.startswith("k."):
         card = db.session.scalar(select(MemberCard).where(MemberCard.secret == raw[2:]))
     elif raw.isdigit() and len(raw) == 10:
         card = db.session.scalar(select(MemberCard).where(MemberCard.card_no == raw))

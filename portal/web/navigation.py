@@ -57,6 +57,7 @@ NAV_TABS = {
     "conventions": "home", "conventions_staff": "staff",
     "certificates": "points", "certificates_staff": "staff",
     "dashboards": "staff", "exports": "staff", "api_tokens": "me", "api": "me",
+    "offline": "staff",
 }
 #: the pages of a blueprint that belong under another tab than the blueprint's own
 NAV_PAGES = {

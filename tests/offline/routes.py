@@ -1,0 +1,13 @@
+"""Rows for tests/test_access.py and tests/test_fuzz.py: the public signing key."""
+
+from tests.access_roles import EVERYONE
+
+ACCESS: dict = {
+    ("offline.public_keys", "GET", "/offline/keys.json"): EVERYONE,
+}
+
+OUT_OF_SCOPE: list = []
+
+FUZZ: dict = {
+    "offline.public_keys": "",
+}
