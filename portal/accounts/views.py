@@ -94,7 +94,15 @@ def logout():
     session.clear()
     logout_user()  # after clear(): it leaves the marker that deletes the remember-me cookie
     flash(_("您已退出登录。"), "info")
-    return redirect(url_for("main.index"))
+    return _wiped(redirect(url_for("main.index")))
+
+
+def _wiped(response):
+    """Logging out empties what this browser kept for offline use (the scan desk's cached
+    page, and later its downloads): the browser clears its caches and storage and ends the
+    service worker."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.post("/me/logout-all")
@@ -108,6 +116,7 @@ def logout_everywhere():
         session.clear()
         logout_user()
         flash(_("已在所有设备上退出登录，包括这台。请用手机号和密码重新登录。"), "success")
+        return _wiped(redirect(url_for("accounts.login")))
     return redirect(url_for("accounts.login"))
 
 

@@ -41,7 +41,11 @@
                          headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(show)
-      .catch(function () { show({ ok: false, title: "网络不稳定，请再扫一次", detail: "" }); })
+      .catch(function () {
+        show(navigator.onLine === false
+          ? { ok: false, title: "离线：这次扫码没有记录", detail: "请等页面显示“在线”后再扫一次。" }
+          : { ok: false, title: "网络不稳定，请再扫一次", detail: "" });
+      })
       .then(function () { busy = false; input.value = ""; input.focus(); });
   }
 

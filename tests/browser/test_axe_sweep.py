@@ -75,6 +75,7 @@ NOT_PAGES = {
     "api.exports": "JSON for a bearer token; a browser session gets a JSON 401",
     "api.export": "JSON for a bearer token; a browser session gets a JSON 401",
     "offline.public_keys": "the portal's public signing key (JSON), for scanning devices",
+    "offline.worker": "the service worker's script (JavaScript), not a page",
 }
 
 #: more pages: the error page, as a guest sees it; home and 我的 as staff see them (with the
