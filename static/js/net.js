@@ -1,6 +1,8 @@
 // The connection state a scanning page always shows ([data-net-state]: 在线 or 离线), and the
 // service worker that keeps the page for a reload without signal (/offline/sw.js). Nothing
-// to switch on by hand: the browser's online and offline events drive it.
+// to switch on by hand: the browser's online and offline events drive it. While offline, a
+// form that would go to the server is held back with a plain message ([data-net-message])
+// instead of the browser's error page; nothing is sent, so nothing happens twice.
 (function () {
   var badge = document.querySelector("[data-net-state]");
   function update() {
@@ -11,6 +13,13 @@
     badge.className = "badge " + (online ? "badge-ok" : "badge-full");
     badge.hidden = false;
   }
+  var message = document.querySelector("[data-net-message]");
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine !== false || event.defaultPrevented) return;
+    event.preventDefault();
+    if (message) message.hidden = false;
+  });
+  window.addEventListener("online", function () { if (message) message.hidden = true; });
   window.addEventListener("online", update);
   window.addEventListener("offline", update);
   update();

@@ -34,7 +34,11 @@
     // The camera sees the same code many times a second; a typed or USB scan is deliberate.
     if (busy || !code || (fromCamera && code === lastCode && now - lastAt < 3000)) return;
     busy = true; lastCode = code; lastAt = now;
-    if (plain) { input.value = code; form.submit(); return; }
+    if (plain) { // requestSubmit fires the submit event, which net.js holds back offline
+      input.value = code; busy = false;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      return;
+    }
     var body = new FormData(form);
     body.set("code", code);
     fetch(form.action, { method: "POST", body: body, credentials: "same-origin",

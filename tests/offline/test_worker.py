@@ -30,3 +30,17 @@ def test_the_desk_names_the_worker_and_its_state(client, auth, make_shift, coord
     page = client.get(f"/staff/checkin/{shift.id}/scan").get_data(as_text=True)
     assert 'data-service-worker="/offline/sw.js"' in page and 'data-scope="/staff/"' in page
     assert "js/net.js" in page
+
+
+def test_every_page_names_the_manifest_and_its_icons_are_there(client):
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    link = re.search(r'<link rel="manifest" href="([^"]+)"', page).group(1)
+    with client.get(link) as manifest:
+        assert manifest.mimetype == "application/manifest+json"
+        data = manifest.get_json(force=True)
+    assert data["name"] == "社区微平台" and data["display"] == "standalone"
+    for icon in data["icons"]:
+        with client.get(icon["src"]) as image:
+            assert image.mimetype == "image/png"
