@@ -14,7 +14,7 @@ from portal.types import UTCDateTime, utcnow
 OUTCOMES = ("ok", "already_checked_in", "not_signed_up", "too_early", "too_late",
             "expired_code", "invalid_code", "shift_cancelled", "checked_out", "not_checked_in",
             "outside_area", "own_code")
-METHODS = ("shift_code", "poster", "member_code", "manual", "walk_in", "auto_close")
+METHODS = ("shift_code", "poster", "member_code", "card", "manual", "walk_in", "auto_close")
 
 
 class Attendance(db.Model):

@@ -26,6 +26,7 @@ TITLES = {
     "not_checked_in": N_("还没有签到，不能签退"),
     "outside_area": N_("不在签到范围内"),
     "own_code": N_("不能给自己扫码"),
+    "card_not_active": N_("这张会员卡已停用"),
 }
 
 DETAILS = {
@@ -35,6 +36,7 @@ DETAILS = {
     "invalid_code": N_("这个二维码不是本平台的签到码，或者已经作废。"),
     "outside_area": N_("请到活动地点后再扫码，并允许浏览器获取位置。也可以请协调员帮您签到。"),
     "own_code": N_("请让另一位协调员扫您的会员码，或扫班次签到码自助签到。"),
+    "card_not_active": N_("这张卡已挂失或补办。请用新卡，或按手机号查找。"),
 }
 
 

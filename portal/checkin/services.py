@@ -26,7 +26,9 @@ from portal.checkin.fence import distance_m, inside_fence  # noqa: F401 (distanc
 from portal.checkin.models import Attendance, ScanLog
 from portal.checkin.outcomes import CheckInError
 from portal.codes import CodeError
+from portal.errors import DomainError
 from portal.extensions import db
+from portal.members import cards
 from portal.members.codes import find_member
 from portal.shifts.models import Shift, SignUp
 from portal.types import utcnow
@@ -255,8 +257,21 @@ def self_scan(user, code: ShiftCode, *, action: str = "in", now: datetime | None
                         user_agent=user_agent, location=location, read=code), _self_scan)
 
 
+def _card_holder(scan: Scan):
+    """A printed card shown at the desk: the coordinator sees its holder, as with a member
+    code (a card still never checks anyone in by themselves)."""
+    scan.method = "card"
+    try:
+        return cards.holder_of(scan.code)
+    except DomainError as refusal:
+        if refusal.code == "card_not_active":
+            raise CheckInError("card_not_active") from None
+        raise CheckInError("invalid_code") from None
+
+
 def _coordinator_scan(scan: Scan) -> Attendance:
-    scan.user = find_member(scan.code, scan.now)
+    scan.user = _card_holder(scan) if cards.is_card(scan.code) \
+        else find_member(scan.code, scan.now)
     if scan.user.id == scan.actor.id:  # no self-dealing: nobody records their own attendance
         raise CheckInError("own_code")
     return _check_out(scan) if scan.action == "out" else _check_in(scan)
@@ -264,7 +279,8 @@ def _coordinator_scan(scan: Scan) -> Attendance:
 
 def coordinator_scan(actor, shift: Shift, raw: str, *, mode: str = "in",
                      now: datetime | None = None, user_agent: str = "") -> ScanResult:
-    """A coordinator scans a member code (camera, USB scanner or typed)."""
+    """A coordinator scans a member code or a printed member card (its QR or its 10-digit
+    number; camera, USB scanner or typed)."""
     policy.check(actor, "shifts.manage", shift.zone)
     return perform(Scan("member_code", now or utcnow(), actor=actor, shift=shift,
                         action="out" if mode == "out" else "in", code=raw,

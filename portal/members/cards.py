@@ -68,6 +68,12 @@ def card_code(card: MemberCard) -> str:
     return f"{payload}.{keys.sign(payload)}"
 
 
+def is_card(raw: str) -> bool:
+    """A printed card's QR ("k.…") or its 10-digit number typed in, rather than a code."""
+    raw = (raw or "").strip().replace(" ", "")
+    return raw.startswith("k.") or (raw.isdigit() and len(raw) == 10)
+
+
 def _signed_card(raw: str) -> MemberCard | None:
     """The card a signed QR names, or None when its signature does not hold."""
     _prefix, number, signature = raw.split(".")

@@ -108,9 +108,6 @@ class Identified:
     reservation: Reservation | None = None
 
 
-def _card_like(code: str) -> bool:
-    """A printed card: its QR ("k.<secret>") or its 10-digit number typed in."""
-    return code.startswith("k.") or (code.isdigit() and len(code) == 10)
 
 
 def _member(code: str, now: datetime) -> User:
@@ -152,7 +149,7 @@ def identify(clerk, shop: Shop, *, code: str = "", phone: str = "", reason: str 
     phone, reason = (phone or "").strip(), (reason or "").strip()
     if reservations.CODE_RE.match(compact):
         return Identified("pickup", reservation=reservations.find_for_pickup(clerk, shop, code))
-    if _card_like(compact):
+    if cards.is_card(compact):
         user, how = cards.holder_of(code), "card"
     elif code:
         user, how = _member(code, now), "member_code"

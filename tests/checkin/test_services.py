@@ -252,7 +252,7 @@ def test_every_refusal_a_step_raises_has_words(app):
     raised = set(re.findall(r'(?:CheckInError|CodeError)\("(\w+)"', source))
     assert {"not_signed_up", "too_early", "too_late", "shift_cancelled", "already_checked_in",
             "checked_out", "not_checked_in", "outside_area", "own_code", "invalid_code",
-            "expired_code"} == raised
+            "expired_code", "card_not_active"} == raised
     assert raised <= set(outcomes.TITLES)
 
 
