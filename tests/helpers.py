@@ -90,3 +90,13 @@ def past_service(activity, user, days_ago: float, hours: float, *, credit=True,
         credit_attendance(attendance)
     db.session.commit()
     return attendance
+
+
+def tamper(token: str) -> str:
+    """`token` with one character in the middle of its signature (its last dot-separated
+    part) changed. The middle, never the end: base64's last character has bits a decoder
+    ignores, so changing the tail sometimes leaves the signature as it was."""
+    head, _sep, signature = token.rpartition(".")
+    middle = len(signature) // 2
+    swapped = "B" if signature[middle] == "A" else "A"
+    return f"{head}.{signature[:middle]}{swapped}{signature[middle + 1:]}"
